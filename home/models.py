@@ -1,0 +1,44 @@
+"""The city portal's front page and the site-wide pieces."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class HomePage(Page):
+    """The city's front page, one per language.
+
+    Editors see a short introduction; below it the portal lists the submunicipalities
+    (subalcaldías) and the latest news on its own.
+    """
+
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("One or two sentences shown under the portal's name."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    template = "pages/home_page.html"
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["neighborhoods.SubmunicipalityPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+    def get_context(self, request, *args, **kwargs):
+        from neighborhoods.models import NewsPage, SubmunicipalityPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["submunicipalities"] = (
+            SubmunicipalityPage.objects.child_of(self).live().public().order_by("title")
+        )
+        context["latest_news"] = (
+            NewsPage.objects.descendant_of(self).live().public().order_by("-date", "-pk")[:5]
+        )
+        return context

@@ -1,0 +1,21 @@
+"""Models of the place tree and all that hangs off it, one module per topic."""
+
+from .governance import AreaTeam
+from .news import NewsPage
+from .places import NeighborhoodPage, SubmunicipalityPage
+from .snippets import Contractor, WorkCategory
+from .works import PublicWorkDocument, PublicWorkPage, PublicWorkPhoto, PublicWorkUpdate, WorkStatus
+
+__all__ = [
+    "AreaTeam",
+    "Contractor",
+    "NeighborhoodPage",
+    "NewsPage",
+    "PublicWorkDocument",
+    "PublicWorkPage",
+    "PublicWorkPhoto",
+    "PublicWorkUpdate",
+    "SubmunicipalityPage",
+    "WorkCategory",
+    "WorkStatus",
+]

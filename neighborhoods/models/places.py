@@ -1,0 +1,214 @@
+"""The place tree: submunicipalities (subalcaldías / macrodistritos) and their neighbourhoods."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.images import get_image_model_string
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
+
+from home.blocks import BodyBlock
+from neighborhoods.geo import latitude_validators, longitude_validators, validate_boundary
+
+
+class BoundaryMixin(models.Model):
+    """A GeoJSON boundary, checked before saving so a bad paste never reaches the map."""
+
+    boundary = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "GeoJSON Polygon or MultiPolygon, longitude first: "
+            '{"type": "Polygon", "coordinates": [[[-68.13, -16.50], ...]]}'
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        try:
+            validate_boundary(self.boundary)
+        except ValidationError as error:
+            raise ValidationError({"boundary": error.messages}) from error
+
+
+class SubmunicipalityPage(BoundaryMixin, Page):
+    """A submunicipality (subalcaldía / macrodistrito) and its office.
+
+    Editors see the area's summary, its office (address, hours, phone, e-mail), a photo and
+    its boundary. Under it they add neighbourhoods and the area's news. Creating one sets up
+    the area's editors, reviewers, collection and review workflow (see ``governance``).
+    """
+
+    summary = models.TextField(_("summary"), blank=True)
+    office_address = models.TextField(_("office address"), blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True, help_text=_("e.g. Monday to Friday, 8:30–16:30")
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("office_address"),
+                FieldPanel("opening_hours"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+            ],
+            heading=_("Office"),
+        ),
+        FieldPanel("boundary"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    override_translatable_fields = [
+        SynchronizedField("phone"),
+        SynchronizedField("email"),
+        SynchronizedField("image"),
+        SynchronizedField("boundary"),
+    ]
+
+    template = "pages/submunicipality_page.html"
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["neighborhoods.NeighborhoodPage", "neighborhoods.NewsPage"]
+
+    class Meta:
+        verbose_name = _("submunicipality")
+        verbose_name_plural = _("submunicipalities")
+
+    def get_context(self, request, *args, **kwargs):
+        from neighborhoods.models.news import NewsPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["neighborhoods"] = (
+            NeighborhoodPage.objects.child_of(self).live().public().order_by("title")
+        )
+        context["news"] = NewsPage.objects.descendant_of(self).live().public().order_by("-date", "-pk")[:10]
+        return context
+
+
+class NeighborhoodPage(BoundaryMixin, Page):
+    """A neighbourhood (barrio / zona): what residents open first.
+
+    Editors see a summary, a free body, a photo, the boundary and centre on the map, the
+    population if known, and the neighbourhood council's contact. Under it they add public
+    works and news; the page lists them on its own.
+    """
+
+    summary = models.TextField(_("summary"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    center_latitude = models.DecimalField(
+        _("centre latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=latitude_validators,
+    )
+    center_longitude = models.DecimalField(
+        _("centre longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=longitude_validators,
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    council_name = models.CharField(
+        _("neighbourhood council"), max_length=200, blank=True,
+        help_text=_("e.g. Junta Vecinal de Sopocachi"),
+    )
+    council_contact = models.CharField(_("council contact person"), max_length=200, blank=True)
+    council_phone = models.CharField(_("council phone"), max_length=40, blank=True)
+    council_email = models.EmailField(_("council e-mail"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("council_name"),
+                FieldPanel("council_contact"),
+                FieldRowPanel([FieldPanel("council_phone"), FieldPanel("council_email")]),
+            ],
+            heading=_("Neighbourhood council"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("population"),
+                FieldRowPanel([FieldPanel("center_latitude"), FieldPanel("center_longitude")]),
+                FieldPanel("boundary"),
+            ],
+            heading=_("Place"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("council_name"),
+    ]
+    override_translatable_fields = [
+        SynchronizedField("image"),
+        SynchronizedField("center_latitude"),
+        SynchronizedField("center_longitude"),
+        SynchronizedField("population"),
+        SynchronizedField("council_name"),
+        SynchronizedField("council_contact"),
+        SynchronizedField("council_phone"),
+        SynchronizedField("council_email"),
+        SynchronizedField("boundary"),
+    ]
+
+    template = "pages/neighborhood_page.html"
+    parent_page_types = ["neighborhoods.SubmunicipalityPage"]
+    subpage_types = ["neighborhoods.PublicWorkPage", "neighborhoods.NewsPage"]
+
+    class Meta:
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if (self.center_latitude is None) != (self.center_longitude is None):
+            message = _("Give both the latitude and the longitude of the centre, or neither.")
+            field = "center_longitude" if self.center_longitude is None else "center_latitude"
+            errors[field] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def works(self):
+        """The neighbourhood's published works, with what their cards need in a fixed number of queries."""
+        from neighborhoods.models.works import PublicWorkPage
+
+        return (
+            PublicWorkPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("category")
+            .order_by("title")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from neighborhoods.models.news import NewsPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["works"] = self.works()
+        context["news"] = NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk")[:10]
+        return context

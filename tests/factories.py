@@ -1,0 +1,92 @@
+"""Small builders for test data: real pages in a real page tree, published like an editor would."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from wagtail.models import Locale
+
+from home.models import HomePage
+from neighborhoods.models import (
+    Contractor,
+    NeighborhoodPage,
+    NewsPage,
+    PublicWorkPage,
+    SubmunicipalityPage,
+    WorkCategory,
+    WorkStatus,
+)
+
+_counter = itertools.count(1)
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-68.14, -16.51], [-68.12, -16.51], [-68.12, -16.49], [-68.14, -16.49], [-68.14, -16.51]]],
+}
+
+
+def home_page():
+    return HomePage.objects.get(locale=Locale.get_default(), depth=2)
+
+
+def publish(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def submunicipality(title=None, **fields):
+    n = next(_counter)
+    fields.setdefault("boundary", SQUARE)
+    page = SubmunicipalityPage(title=title or f"Subalcaldía {n}", summary="Resumen de la subalcaldía", **fields)
+    return publish(home_page(), page)
+
+
+def neighborhood(parent=None, title=None, **fields):
+    n = next(_counter)
+    page = NeighborhoodPage(title=title or f"Barrio {n}", summary="Resumen del barrio", **fields)
+    return publish(parent or submunicipality(), page)
+
+
+def category(name="Vías", code=None):
+    code = code or f"cat-{next(_counter)}"
+    return WorkCategory.objects.create(name=name, code=code, locale=Locale.get_default())
+
+
+def contractor(name=None):
+    return Contractor.objects.create(name=name or f"Constructora {next(_counter)}", locale=Locale.get_default())
+
+
+def work(parent=None, title=None, **fields):
+    n = next(_counter)
+    fields.setdefault("category", fields.pop("category", None) or category())
+    fields.setdefault("project_code", f"OB-TEST-{n:05d}")
+    fields.setdefault("budget", Decimal("100000.00"))
+    fields.setdefault("amount_executed", Decimal("25000.00"))
+    fields.setdefault("status", WorkStatus.IN_PROGRESS)
+    fields.setdefault("progress", 25)
+    fields.setdefault("latitude", Decimal("-16.500000"))
+    fields.setdefault("longitude", Decimal("-68.130000"))
+    page = PublicWorkPage(title=title or f"Obra {n}", summary="Resumen de la obra", **fields)
+    return publish(parent or neighborhood(), page)
+
+
+def news(parent, title=None, **fields):
+    n = next(_counter)
+    fields.setdefault("date", datetime.date(2026, 11, 1))
+    page = NewsPage(title=title or f"Noticia {n}", intro="Introducción de la noticia", **fields)
+    return publish(parent, page)
+
+
+def user(username, *groups, superuser=False):
+    User = get_user_model()
+    person = User.objects.create_user(username=username, password="pass-1234", email=f"{username}@example.org")
+    if superuser:
+        person.is_superuser = True
+        person.is_staff = True
+        person.save()
+    for group in groups:
+        person.groups.add(group)
+    return person
