@@ -1,0 +1,32 @@
+# Mi Barrio: the two set-up commands of README.md, and the steps they are made of.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test install install-dev
+
+## make run: install, migrate the embedded SQLite database, load the demo city, serve on :8000.
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	@# load_demo is idempotent; on a database with real content it refuses and the portal still starts.
+	-$(PY) manage.py load_demo
+	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+## make test: install what the tests need and run the whole suite (DATABASE_URL picks the database).
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
