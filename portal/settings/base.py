@@ -189,3 +189,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Aymara, Quechua and Guaraní write dates and numbers as Bolivian Spanish does.
+FORMAT_MODULE_PATH = ["portal.formats"]
