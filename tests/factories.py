@@ -90,3 +90,50 @@ def user(username, *groups, superuser=False):
     for group in groups:
         person.groups.add(group)
     return person
+
+
+# Builders for the public templates' tests: images, documents, and a work with its gallery,
+# documents and timeline, published like an editor would.
+
+
+def image(title=None, size=(1200, 800), **fields):
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    n = next(_counter)
+    buffer = BytesIO()
+    PILImage.new("RGB", size, "steelblue").save(buffer, "PNG")
+    return get_image_model().objects.create(
+        title=title or f"Foto {n}", file=ImageFile(buffer, name=f"foto-{n}.png"), **fields
+    )
+
+
+def document(title=None):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    n = next(_counter)
+    return get_document_model().objects.create(
+        title=title or f"Documento {n}", file=ContentFile(b"%PDF-1.4 test\n", name=f"documento-{n}.pdf")
+    )
+
+
+def add_work_media(work, photos=0, documents=0, updates=()):
+    """Add gallery photos, documents and dated timeline updates to a work and publish it again.
+
+    ``updates`` is a list of ``(date, text)`` pairs; the first update also gets a photo.
+    """
+    from neighborhoods.models import PublicWorkDocument, PublicWorkPhoto, PublicWorkUpdate
+
+    for i in range(photos):
+        work.photos.add(PublicWorkPhoto(image=image(), caption=f"Vista {i + 1} de la obra"))
+    for i in range(documents):
+        work.documents.add(PublicWorkDocument(document=document(), title=f"Informe técnico {i + 1}"))
+    for i, (date, text) in enumerate(updates):
+        work.updates.add(PublicWorkUpdate(date=date, text=text, image=image() if i == 0 else None))
+    work.save_revision().publish()
+    work.refresh_from_db()
+    return work

@@ -206,9 +206,26 @@ class NeighborhoodPage(BoundaryMixin, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
+        from wagtail.models import Locale
+
         from neighborhoods.models.news import NewsPage
+        from neighborhoods.models.snippets import WorkCategory
 
         context = super().get_context(request, *args, **kwargs)
-        context["works"] = self.works()
+        works = list(self.works())
+        # A translated work still points at the category it was copied with (wagtail-localize
+        # does not re-point relations to snippets): show each card's category in the reader's
+        # language, looked up for the whole list in one query.
+        locale = Locale.get_active()
+        foreign_keys = {work.category.translation_key for work in works if work.category.locale_id != locale.pk}
+        translated = {}
+        if foreign_keys:
+            translated = {
+                category.translation_key: category
+                for category in WorkCategory.objects.filter(translation_key__in=foreign_keys, locale=locale)
+            }
+        for work in works:
+            work.display_category = translated.get(work.category.translation_key, work.category)
+        context["works"] = works
         context["news"] = NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk")[:10]
         return context

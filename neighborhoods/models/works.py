@@ -180,6 +180,22 @@ class PublicWorkPage(Page):
         self.code_in_locale = f"{self.locale_id}:{self.project_code}"
         super().save(*args, **kwargs)
 
+    def get_context(self, request, *args, **kwargs):
+        """The gallery, documents and timeline with their images and renditions in a fixed number of queries."""
+        from django.db.models import Prefetch
+        from wagtail.images import get_image_model
+
+        context = super().get_context(request, *args, **kwargs)
+        # The template renders these images with this filter; keep the two in step.
+        images = get_image_model().objects.prefetch_renditions("width-640")
+        context["category"] = self.category.localized if self.category_id else None
+        context["photos"] = self.photos.prefetch_related(Prefetch("image", queryset=images))
+        context["documents"] = self.documents.select_related("document")
+        context["updates"] = self.updates.prefetch_related(Prefetch("image", queryset=images)).order_by(
+            "date", "sort_order"
+        )
+        return context
+
     @property
     def execution_rate(self):
         """Share of the budget spent, as a percentage (None without a budget)."""
