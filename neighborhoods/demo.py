@@ -1,0 +1,950 @@
+"""The demo city: a La Paz-like portal full of clearly-labelled, fictitious data.
+
+``manage.py load_demo`` (see ``management/commands/load_demo.py``) calls ``DemoBuilder``. This
+module holds both the data (pure, immutable definitions) and the functions that turn it into
+published pages, snippets, images and users.
+
+Why it is shaped like this:
+
+- Every demo object has an identity derived from the definitions, never from the database: pages
+  and snippets get a ``uuid5`` translation key, users a fixed username, images a fixed title in
+  their area's collection. The builder looks each one up by that identity and only creates what
+  is missing, so running it twice changes nothing (no duplicates, no new revisions).
+- Nothing is random and nothing depends on today's date: dates count from ``REFERENCE_DATE``.
+- Geography is a grid of rectangles: each submunicipality is a rectangle (with a gap to its
+  neighbours, so none overlap), split 2×2 into its neighbourhoods, each inset in its cell so they
+  sit inside the area and apart from each other. A neighbourhood's centre and its works' locations
+  are fixed fractions of its rectangle, so they always fall inside it.
+- Every page says it is demo data: summaries and introductions start with ``[Demo]`` and bodies
+  and descriptions say "Datos de demostración". Contractors are fictitious and say so.
+"""
+
+import contextlib
+import datetime
+import io
+import unicodedata
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils.text import slugify
+from wagtail.images import get_image_model
+from wagtail.models import Locale, ReferenceIndex
+from wagtail.rich_text import RichText
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.utils.file import hash_filelike
+
+from home.models import HomePage
+from neighborhoods.governance import ensure_translators_group, set_up_area
+from neighborhoods.models import (
+    AreaTeam,
+    Contractor,
+    NeighborhoodPage,
+    NewsPage,
+    PublicWorkPage,
+    PublicWorkPhoto,
+    PublicWorkUpdate,
+    SubmunicipalityPage,
+    WorkCategory,
+    WorkStatus,
+)
+
+# --------------------------------------------------------------------------------------------
+# Identity
+# --------------------------------------------------------------------------------------------
+
+#: Namespace of every demo translation key. Never change it: it is how a second run recognises
+#: the pages and snippets of the first one.
+DEMO_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "demo.mibarrio.example")
+
+DEMO_LABEL = "[Demo]"
+DEMO_SENTENCE = "Datos de demostración: la información de esta página es ficticia."
+
+#: The single password of every demo account (documented in ``load_demo --help``).
+DEMO_PASSWORD = "mibarrio-demo"
+
+#: Dates of works, updates and news are counted from this day, so the demo never changes.
+REFERENCE_DATE = datetime.date(2026, 11, 1)
+
+SIX_PLACES = Decimal("0.000001")
+CENTS = Decimal("0.01")
+
+
+def demo_key(kind, slug):
+    """The translation key of the demo object ``kind``/``slug`` (the same on every run)."""
+    return uuid.uuid5(DEMO_NAMESPACE, f"{kind}:{slug}")
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryData:
+    code: str
+    name: str
+    description: str
+    base_budget: int  # bolivianos
+    duration_days: int
+    titles: tuple  # templates with {barrio}
+    contractor: str  # key of its usual contractor
+
+
+@dataclass(frozen=True)
+class ContractorData:
+    key: str
+    name: str
+    tax_id: str
+    description: str
+
+
+@dataclass(frozen=True)
+class AreaData:
+    key: str
+    name: str
+    #: (west, south, east, north): longitude min, latitude min, longitude max, latitude max
+    bbox: tuple
+    color: tuple
+    office_address: str
+    description: str
+    #: Neighbourhood names in grid order: north-west, north-east, south-west, south-east.
+    neighborhoods: tuple
+    populations: tuple
+
+
+CATEGORIES = (
+    CategoryData(
+        "roads",
+        "Vías y pavimentación",
+        "Apertura, pavimentación, enlosetado y mantenimiento de calles, avenidas y gradas.",
+        1_850_000,
+        240,
+        ("Pavimentación de calles en {barrio}", "Enlosetado y gradas peatonales de {barrio}"),
+        "illimani",
+    ),
+    CategoryData(
+        "water-sanitation",
+        "Agua y saneamiento",
+        "Redes de agua potable, alcantarillado sanitario y pluvial, embovedado de ríos.",
+        1_250_000,
+        300,
+        ("Ampliación del alcantarillado pluvial de {barrio}", "Renovación de la red de agua potable de {barrio}"),
+        "choqueyapu",
+    ),
+    CategoryData(
+        "parks",
+        "Parques y áreas verdes",
+        "Parques, plazas, miradores, jardines y arbolado urbano.",
+        420_000,
+        150,
+        ("Mejoramiento de la plaza principal de {barrio}", "Mirador y área verde de {barrio}"),
+        "verde-altura",
+    ),
+    CategoryData(
+        "health",
+        "Salud",
+        "Centros de salud de primer nivel y equipamiento sanitario del municipio.",
+        3_600_000,
+        420,
+        ("Construcción del centro de salud de {barrio}", "Ampliación del centro de salud de {barrio}"),
+        "chacaltaya",
+    ),
+    CategoryData(
+        "education",
+        "Educación",
+        "Construcción y refacción de unidades educativas fiscales, baterías sanitarias y patios.",
+        2_400_000,
+        360,
+        ("Refacción de la unidad educativa de {barrio}", "Nuevas aulas para la unidad educativa de {barrio}"),
+        "chacaltaya",
+    ),
+    CategoryData(
+        "lighting",
+        "Alumbrado público",
+        "Luminarias LED, postes y tendido eléctrico en calles, plazas y gradas.",
+        260_000,
+        90,
+        ("Alumbrado público LED en {barrio}", "Iluminación de gradas y pasajes de {barrio}"),
+        "andina",
+    ),
+    CategoryData(
+        "sports",
+        "Deportes",
+        "Canchas, coliseos y espacios deportivos de barrio.",
+        680_000,
+        180,
+        ("Cancha de césped sintético de {barrio}", "Refacción del coliseo deportivo de {barrio}"),
+        "illimani",
+    ),
+    CategoryData(
+        "risk-management",
+        "Gestión de riesgos",
+        "Muros de contención, drenajes y estabilización de laderas.",
+        950_000,
+        210,
+        ("Muro de contención en la ladera de {barrio}", "Estabilización de taludes en {barrio}"),
+        "huayna",
+    ),
+)
+
+CONTRACTORS = (
+    ContractorData(
+        "illimani",
+        "Constructora Illimani Demo S.R.L.",
+        "DEMO-0001",
+        "Empresa ficticia de la demostración: vías, gradas y obras deportivas.",
+    ),
+    ContractorData(
+        "choqueyapu",
+        "Ingeniería Choqueyapu Demo S.A.",
+        "DEMO-0002",
+        "Empresa ficticia de la demostración: agua potable y alcantarillado.",
+    ),
+    ContractorData(
+        "verde-altura",
+        "Verde Altura Paisajismo Demo S.R.L.",
+        "DEMO-0003",
+        "Empresa ficticia de la demostración: parques y áreas verdes.",
+    ),
+    ContractorData(
+        "chacaltaya",
+        "Estructuras Chacaltaya Demo S.A.",
+        "DEMO-0004",
+        "Empresa ficticia de la demostración: edificios de salud y educación.",
+    ),
+    ContractorData(
+        "andina",
+        "Iluminación Andina Demo Ltda.",
+        "DEMO-0005",
+        "Empresa ficticia de la demostración: alumbrado público.",
+    ),
+    ContractorData(
+        "huayna",
+        "Cooperativa de Obras Huayna Demo",
+        "DEMO-0006",
+        "Cooperativa ficticia de la demostración: muros de contención y drenajes.",
+    ),
+)
+
+# Rectangles placed roughly where the real macrodistritos are, with gaps between them so they
+# never overlap: Periférica to the north, Max Paredes to the north-west, Cotahuma to the west,
+# Centro in the middle and Sur down the valley to the south-east.
+AREAS = (
+    AreaData(
+        "centro",
+        "Centro",
+        (-68.138, -16.515, -68.112, -16.490),
+        (31, 94, 160),
+        "Calle Mercado esquina Ayacucho (dirección ficticia de la demostración)",
+        "el casco histórico y los barrios que lo rodean",
+        ("San Sebastián", "Casco Urbano Central", "Sopocachi", "Miraflores"),
+        (18_500, 24_000, 41_000, 37_500),
+    ),
+    AreaData(
+        "cotahuma",
+        "Cotahuma",
+        (-68.162, -16.540, -68.140, -16.503),
+        (176, 86, 44),
+        "Avenida Tumusla esquina Tembladerani (dirección ficticia de la demostración)",
+        "las laderas del oeste, entre el centro y Llojeta",
+        ("Tembladerani", "San Pedro", "Pasankeri", "Llojeta"),
+        (29_000, 33_500, 15_000, 21_000),
+    ),
+    AreaData(
+        "max-paredes",
+        "Max Paredes",
+        (-68.165, -16.500, -68.142, -16.470),
+        (122, 62, 140),
+        "Avenida Buenos Aires esquina Max Paredes (dirección ficticia de la demostración)",
+        "los barrios comerciales y populares del noroeste",
+        ("Munaypata", "El Tejar", "Villa Victoria", "Gran Poder"),
+        (27_000, 31_000, 22_500, 19_000),
+    ),
+    AreaData(
+        "sur",
+        "Sur",
+        (-68.105, -16.575, -68.060, -16.525),
+        (38, 128, 74),
+        "Calle 21 de Calacoto (dirección ficticia de la demostración)",
+        "la zona sur, valle abajo del río Choqueyapu",
+        ("Obrajes", "Irpavi", "Calacoto", "Achumani"),
+        (26_000, 30_500, 23_000, 35_000),
+    ),
+    AreaData(
+        "periferica",
+        "Periférica",
+        (-68.135, -16.487, -68.105, -16.455),
+        (196, 140, 24),
+        "Avenida Tejada Sorzano, Villa Fátima (dirección ficticia de la demostración)",
+        "las laderas del norte, hacia Achachicala y Villa Fátima",
+        ("Achachicala", "Villa Fátima", "Vino Tinto", "Villa Pabón"),
+        (14_000, 39_000, 17_500, 28_000),
+    ),
+)
+
+STATUS_ORDER = (
+    WorkStatus.PLANNED,
+    WorkStatus.IN_PROGRESS,
+    WorkStatus.PAUSED,
+    WorkStatus.COMPLETED,
+    WorkStatus.CANCELLED,
+)
+WORKS_PER_NEIGHBORHOOD = 3
+
+PAUSE_REASONS = (
+    "la temporada de lluvias, que inestabilizó el terreno",
+    "la revisión del diseño técnico solicitada por la supervisión",
+    "un reclamo vecinal sobre el trazado, en conciliación",
+)
+CANCEL_REASONS = (
+    "la junta vecinal priorizó otra obra en la planificación participativa",
+    "el estudio de suelos desaconsejó construir en ese terreno",
+    "la licitación se declaró desierta dos veces",
+)
+
+#: Where, as fractions of its neighbourhood's rectangle (from the west and from the south), each
+#: of a neighbourhood's works is.
+WORK_SPOTS = ((0.25, 0.30), (0.70, 0.45), (0.45, 0.75))
+
+#: The handful of generated images of each area: (slug, label).
+AREA_IMAGES = (
+    ("panorama", "Vista del macrodistrito"),
+    ("barrio", "Vida de barrio"),
+    ("obra-en-curso", "Obra en curso"),
+    ("obra-concluida", "Obra concluida"),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Geography
+# --------------------------------------------------------------------------------------------
+
+
+def _round(value):
+    return round(value, 6)
+
+
+def polygon(bbox):
+    """A closed GeoJSON Polygon (longitude first, counter-clockwise) for the rectangle ``bbox``."""
+    west, south, east, north = (_round(v) for v in bbox)
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def neighborhood_bboxes(area_bbox, inset=0.06):
+    """The four neighbourhood rectangles of an area: a 2×2 grid, each cell inset on every side.
+
+    Order: north-west, north-east, south-west, south-east.
+    """
+    west, south, east, north = area_bbox
+    width, height = (east - west) / 2, (north - south) / 2
+    dx, dy = width * inset, height * inset
+    cells = []
+    for row in (1, 0):  # north row first
+        for column in (0, 1):
+            cell_west = west + column * width
+            cell_south = south + row * height
+            cells.append(
+                tuple(
+                    _round(v)
+                    for v in (cell_west + dx, cell_south + dy, cell_west + width - dx, cell_south + height - dy)
+                )
+            )
+    return cells
+
+
+def point_in(bbox, from_west, from_south):
+    """(latitude, longitude) as Decimals at the given fractions of the rectangle ``bbox``."""
+    west, south, east, north = bbox
+    longitude = Decimal(str(west + (east - west) * from_west)).quantize(SIX_PLACES, ROUND_HALF_UP)
+    latitude = Decimal(str(south + (north - south) * from_south)).quantize(SIX_PLACES, ROUND_HALF_UP)
+    return latitude, longitude
+
+
+# --------------------------------------------------------------------------------------------
+# Works: what each one is, derived from its position in the city
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkPlan:
+    """Everything about one demo work, computed from its number; no database involved."""
+
+    number: int  # 0-based, over the whole city
+    barrio: str
+    category: CategoryData
+    status: str
+    title: str = ""
+    project_code: str = ""
+    fields: dict = field(default_factory=dict)
+    updates: list = field(default_factory=list)  # (date, text, image slug or None)
+    photos: list = field(default_factory=list)  # (image slug, caption)
+
+
+def _money(value):
+    return Decimal(value).quantize(CENTS, ROUND_HALF_UP)
+
+
+def plan_work(number, barrio):
+    """Plan demo work ``number`` in ``barrio``: title, status, money, dates, progress, timeline."""
+    category = CATEGORIES[number % len(CATEGORIES)]
+    status = STATUS_ORDER[number % len(STATUS_ORDER)]
+    variant = number // len(STATUS_ORDER)
+    plan = WorkPlan(number=number, barrio=barrio, category=category, status=status)
+    plan.title = category.titles[variant % len(category.titles)].format(barrio=barrio)
+    plan.project_code = f"DEMO-OB-{number + 1:03d}"
+
+    budget = _money(
+        Decimal(category.base_budget) * (1 + Decimal((number * 37) % 60) / 100) + Decimal(number % 97) / 100
+    )
+    duration = datetime.timedelta(days=category.duration_days + 15 * (number % 4))
+    today = REFERENCE_DATE
+    reason_index = variant % 3
+    description = [f"<p>{DEMO_SENTENCE}</p>", f"<p>{category.description}</p>"]
+    fields = {
+        "budget": budget,
+        "amount_executed": Decimal("0.00"),
+        "progress": 0,
+        "contractor_key": category.contractor,
+    }
+
+    if status == WorkStatus.PLANNED:
+        start = today + datetime.timedelta(days=45 + 20 * (number % 6))
+        fields.update(planned_start=start, planned_end=start + duration, contractor_key=None)
+        summary = "Obra aprobada en la planificación participativa; en proceso de licitación."
+        plan.updates = [
+            (
+                today - datetime.timedelta(days=30),
+                "Proyecto aprobado en la planificación participativa del barrio.",
+                None,
+            ),
+            (today - datetime.timedelta(days=8), "Se publicó la convocatoria de licitación.", None),
+        ]
+    elif status == WorkStatus.IN_PROGRESS:
+        start = today - datetime.timedelta(days=60 + 11 * (number % 9))
+        progress = 20 + (number * 13) % 60
+        fields.update(
+            planned_start=start,
+            planned_end=start + duration,
+            actual_start=start + datetime.timedelta(days=7),
+            progress=progress,
+            amount_executed=_money(budget * progress / 100 * Decimal("0.95")),
+        )
+        summary = f"Obra en ejecución, con un avance físico del {progress} %."
+        plan.updates = [
+            (start + datetime.timedelta(days=7), "Inicio de obra con la instalación de faenas.", None),
+            (
+                today - datetime.timedelta(days=10),
+                f"Avance físico del {progress} % según la supervisión.",
+                "obra-en-curso",
+            ),
+        ]
+        plan.photos = [("obra-en-curso", "Trabajos en curso (imagen generada para la demostración)")]
+    elif status == WorkStatus.PAUSED:
+        start = today - datetime.timedelta(days=150 + 13 * (number % 7))
+        progress = 30 + (number * 7) % 30
+        reason = PAUSE_REASONS[reason_index]
+        fields.update(
+            planned_start=start,
+            planned_end=start + duration,
+            actual_start=start,
+            progress=progress,
+            amount_executed=_money(budget * progress / 100),
+        )
+        summary = f"Obra paralizada al {progress} % por {reason}."
+        plan.updates = [
+            (start, "Inicio de obra.", None),
+            (start + datetime.timedelta(days=60), f"Avance físico del {progress} %.", "obra-en-curso"),
+            (today - datetime.timedelta(days=20), f"Obra paralizada por {reason}.", None),
+        ]
+        plan.photos = [("obra-en-curso", "Estado de la obra al paralizarse (imagen generada para la demostración)")]
+    elif status == WorkStatus.COMPLETED:
+        delay = datetime.timedelta(days=10 * (number % 5))
+        start = today - duration - delay - datetime.timedelta(days=40 + 17 * (number % 8))
+        actual_end = start + duration + delay
+        overrun = variant == 0  # the first completed work shows how an overrun is explained
+        executed = budget * (Decimal("1.06") if overrun else Decimal("0.97") - Decimal(number % 5) / 100)
+        fields.update(
+            planned_start=start,
+            planned_end=start + duration,
+            actual_start=start,
+            actual_end=actual_end,
+            progress=100,
+            amount_executed=_money(executed),
+        )
+        if overrun:
+            fields["overrun_note"] = (
+                "Se aprobó un contrato modificatorio por obras adicionales de drenaje pedidas por la junta vecinal."
+            )
+        summary = f"Obra concluida y entregada a los vecinos el {actual_end:%d/%m/%Y}."
+        plan.updates = [
+            (start, "Inicio de obra.", None),
+            (start + duration / 2, "Avance físico del 50 %.", "obra-en-curso"),
+            (actual_end, "Entrega de la obra a la junta vecinal.", "obra-concluida"),
+        ]
+        plan.photos = [
+            ("obra-en-curso", "Durante la obra (imagen generada para la demostración)"),
+            ("obra-concluida", "Obra concluida (imagen generada para la demostración)"),
+        ]
+    else:  # cancelled
+        start = today - datetime.timedelta(days=200 + 9 * (number % 10))
+        reason = CANCEL_REASONS[reason_index]
+        started = variant % 2 == 1
+        fields.update(planned_start=start, planned_end=start + duration)
+        if started:
+            fields.update(actual_start=start, progress=10, amount_executed=_money(budget * Decimal("0.08")))
+        else:
+            fields["contractor_key"] = None
+        summary = f"Obra cancelada porque {reason}."
+        plan.updates = [
+            (start - datetime.timedelta(days=30), "Proyecto aprobado en la planificación participativa.", None),
+            (start + datetime.timedelta(days=45), f"Cancelación de la obra: {reason}.", None),
+        ]
+
+    fields["summary"] = f"{DEMO_LABEL} {summary}"
+    fields["description"] = "".join(description)
+    fields["status"] = status
+    plan.fields = fields
+    return plan
+
+
+# --------------------------------------------------------------------------------------------
+# Images
+# --------------------------------------------------------------------------------------------
+
+
+def _font(size):
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", size), True
+    except OSError:
+        return ImageFont.load_default(size=size), False
+
+
+def _ascii(text):
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def make_png(title, subtitle, color, size=(640, 360)):
+    """A simple PNG: a coloured background, a darker band, the label and a demo notice."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    darker = tuple(max(0, c - 50) for c in color)
+    draw.rectangle([0, height * 2 // 3, width, height], fill=darker)
+    for step in range(0, width, 80):  # a few hills, so it looks like a picture
+        draw.polygon([(step, height * 2 // 3), (step + 40, height // 2), (step + 80, height * 2 // 3)], fill=darker)
+    big, unicode_ok = _font(44)
+    small, _ = _font(22)
+    lines = [(title, big, 40), (subtitle, small, 110), ("Datos de demostración · Mi Barrio", small, height - 50)]
+    for text, font, top in lines:
+        draw.text((32, top), text if unicode_ok else _ascii(text), font=font, fill="white")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Users
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    role: str
+    created: bool
+
+
+def admin_username():
+    return "demo-admin"
+
+
+def editor_username(area):
+    return f"demo-editor-{area.key}"
+
+
+def reviewer_username(area):
+    return f"demo-revisor-{area.key}"
+
+
+def translator_username():
+    return "demo-traductor"
+
+
+# --------------------------------------------------------------------------------------------
+# What is and is not demo content
+# --------------------------------------------------------------------------------------------
+
+
+def demo_page_keys():
+    """The translation keys of every submunicipality, neighbourhood and work of the demo."""
+    keys = set()
+    number = 0
+    for area in AREAS:
+        keys.add(demo_key("area", area.key))
+        for barrio in area.neighborhoods:
+            keys.add(demo_key("neighborhood", slugify(barrio)))
+            for _ in range(WORKS_PER_NEIGHBORHOOD):
+                keys.add(demo_key("work", plan_work(number, barrio).project_code))
+                number += 1
+    return keys
+
+
+def non_demo_places(examples=3):
+    """How many submunicipalities, neighbourhoods and works (any language) are not part of the
+    demo, and the titles of the first few of them."""
+    keys = demo_page_keys()
+    total, titles = 0, []
+    for model in (SubmunicipalityPage, NeighborhoodPage, PublicWorkPage):
+        real = model.objects.exclude(translation_key__in=keys)
+        total += real.count()
+        titles += real.order_by("path").values_list("title", flat=True)[: max(0, examples - len(titles))]
+    return total, titles
+
+
+# --------------------------------------------------------------------------------------------
+# The builder
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoReport:
+    created: Counter = field(default_factory=Counter)
+    existing: Counter = field(default_factory=Counter)
+    logins: list = field(default_factory=list)
+
+    def count(self, kind, created):
+        (self.created if created else self.existing)[kind] += 1
+
+
+class DemoBuilder:
+    """Create, in the default language, whatever part of the demo city is missing.
+
+    ``log`` receives a line of progress per submunicipality.
+    """
+
+    def __init__(self, log=None):
+        self.log = log or (lambda line: None)
+        self.report = DemoReport()
+        self.locale = Locale.get_default()
+        self.admin = None
+        self.categories = {}
+        self.contractors = {}
+        self._password_hash = None
+
+    # ---- entry point -----------------------------------------------------------------------
+
+    @transaction.atomic
+    def build(self):
+        home = HomePage.objects.filter(locale=self.locale).order_by("path").first()
+        if home is None:
+            raise LookupError(
+                f"There is no home page in the default language ({self.locale.language_code}): run migrate first."
+            )
+        self.admin = self._user(admin_username(), "administrator (superuser)", superuser=True)
+        translators = ensure_translators_group()
+        translator = self._user(translator_username(), "translator (Traductores group)")
+        translator.groups.add(translators)
+        for data in CATEGORIES:
+            self.categories[data.code] = self._category(data)
+        for data in CONTRACTORS:
+            self.contractors[data.key] = self._contractor(data)
+
+        number = 0
+        for area_number, area in enumerate(AREAS):
+            before = sum(self.report.created.values())
+            number = self._area(home, area, area_number, number)
+            created = sum(self.report.created.values()) - before
+            self.log(
+                f"  {area.name}: {len(area.neighborhoods)} neighbourhoods, "
+                f"{len(area.neighborhoods) * WORKS_PER_NEIGHBORHOOD} works, news, images and users "
+                f"({created} created now)"
+            )
+        return self.report
+
+    # ---- snippets and users ----------------------------------------------------------------
+
+    def _category(self, data):
+        # A category is a shared vocabulary: reuse one with the same code if it exists.
+        category = WorkCategory.objects.filter(code=data.code, locale=self.locale).first()
+        if category is not None:
+            self.report.count("categories", False)
+            return category
+        category = WorkCategory(
+            translation_key=demo_key("category", data.code),
+            locale=self.locale,
+            code=data.code,
+            name=data.name,
+            description=data.description,
+        )
+        category.full_clean()
+        category.save()
+        self.report.count("categories", True)
+        return category
+
+    def _contractor(self, data):
+        key = demo_key("contractor", data.key)
+        contractor = Contractor.objects.filter(translation_key=key, locale=self.locale).first()
+        if contractor is not None:
+            self.report.count("contractors", False)
+            return contractor
+        contractor = Contractor(
+            translation_key=key,
+            locale=self.locale,
+            name=data.name,
+            tax_id=data.tax_id,
+            phone="+591 2 000 00" + data.tax_id[-2:],
+            email=f"contacto@{data.key}.example",
+            website=f"https://{data.key}.example",
+            description=f"{DEMO_LABEL} {data.description}",
+        )
+        contractor.full_clean()
+        contractor.save()
+        self.report.count("contractors", True)
+        return contractor
+
+    def _user(self, username, role, superuser=False):
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        created = user is None
+        if created:
+            # Hashing is slow on purpose (about half a second each in production settings):
+            # hash the shared demo password once and give every account that hash.
+            if self._password_hash is None:
+                self._password_hash = make_password(DEMO_PASSWORD)
+            user = User(
+                username=username,
+                email=f"{username}@mibarrio.example",
+                password=self._password_hash,
+                first_name="Demo",
+                last_name=username.removeprefix("demo-").replace("-", " ").title(),
+                is_staff=superuser,
+                is_superuser=superuser,
+            )
+            user.full_clean()
+            user.save()
+        self.report.count("users", created)
+        self.report.logins.append(Login(username, DEMO_PASSWORD, role, created))
+        return user
+
+    # ---- images -----------------------------------------------------------------------------
+
+    def _images(self, area, collection):
+        Image = get_image_model()
+        images = {}
+        for slug, label in AREA_IMAGES:
+            title = f"{DEMO_LABEL} {area.name} — {label}"
+            image = Image.objects.filter(title=title, collection=collection).first()
+            if image is None:
+                data = make_png(area.name, label, area.color)
+                image = Image(title=title, collection=collection, uploaded_by_user=self.admin)
+                image.file = ImageFile(io.BytesIO(data), name=f"demo-{area.key}-{slug}.png")
+                image.file_size = len(data)
+                image.file_hash = hash_filelike(io.BytesIO(data))
+                image.save()
+                self.report.count("images", True)
+            else:
+                self.report.count("images", False)
+            images[slug] = image
+        return images
+
+    # ---- pages ------------------------------------------------------------------------------
+
+    def _existing(self, model, key):
+        return model.objects.filter(translation_key=key, locale=self.locale).first()
+
+    @staticmethod
+    def _free_slug(parent, slug):
+        """``slug``, or ``slug-demo`` when real content (added with --force) already uses it."""
+        candidate, n = slug, 1
+        while parent.get_children().filter(slug=candidate).exists():
+            candidate = f"{slug}-demo" if n == 1 else f"{slug}-demo-{n}"
+            n += 1
+        return candidate
+
+    def _publish(self, parent, page, kind, before_publish=None):
+        """Add ``page`` under ``parent``, prove it valid, then publish it like an editor would."""
+        page.locale = self.locale
+        page.slug = self._free_slug(parent, page.slug or slugify(page.title))
+        page.live = False  # a draft until its first revision is published, as in the admin
+        # Each save would refresh the page's entries in the reference index (three saves per
+        # page); index it once at the end instead. Not for a submunicipality: creating it sets up
+        # the area's team, whose objects must be indexed as they are saved.
+        defer = not isinstance(page, SubmunicipalityPage)
+        with disable_reference_index_auto_update() if defer else contextlib.nullcontext():
+            parent.add_child(instance=page)
+        if before_publish is not None:
+            before_publish(page)
+        page.full_clean()  # proves the demo valid; the revision below needs no second check
+        with disable_reference_index_auto_update():
+            page.save_revision(user=self.admin, clean=False).publish(user=self.admin)
+        ReferenceIndex.create_or_update_for_object(page)
+        self.report.count(kind, True)
+        return page
+
+    def _area(self, home, area, area_number, number):
+        key = demo_key("area", area.key)
+        page = self._existing(SubmunicipalityPage, key)
+        holder = {}
+
+        def attach_image(page):
+            # The area's team (and collection) exists once the page does: see governance.
+            holder["team"] = AreaTeam.objects.filter(translation_key=key).first() or set_up_area(page)
+            holder["images"] = self._images(area, holder["team"].collection)
+            page.image = holder["images"]["panorama"]
+
+        if page is None:
+            page = SubmunicipalityPage(
+                translation_key=key,
+                title=area.name,
+                slug=slugify(area.name),
+                summary=(
+                    f"{DEMO_LABEL} Macrodistrito {area.name}: {area.description}. "
+                    f"Subalcaldía ficticia creada para la demostración del portal."
+                ),
+                office_address=area.office_address,
+                opening_hours="Lunes a viernes, 8:30–16:30",
+                phone=f"+591 2 000 01{area_number:02d}",
+                email=f"{area.key}@mibarrio.example",
+                boundary=polygon(area.bbox),
+            )
+            self._publish(home, page, "submunicipalities", before_publish=attach_image)
+        else:
+            self.report.count("submunicipalities", False)
+            attach_image(page)
+        team, images = holder["team"], holder["images"]
+
+        editor = self._user(editor_username(area), f"editor of {area.name}")
+        editor.groups.add(team.editors)
+        reviewer = self._user(reviewer_username(area), f"reviewer of {area.name}")
+        reviewer.groups.add(team.reviewers)
+
+        self._news(
+            page,
+            demo_key("news", f"area-{area.key}"),
+            f"La Subalcaldía {area.name} presenta su plan de obras 2027",
+            f"Vecinos y juntas vecinales de {area.name} revisaron las obras priorizadas para el próximo año.",
+            REFERENCE_DATE - datetime.timedelta(days=3 + area_number),
+            images["panorama"],
+        )
+        places = zip(area.neighborhoods, area.populations, neighborhood_bboxes(area.bbox), strict=True)
+        for barrio, population, bbox in places:
+            number = self._neighborhood(page, area, barrio, bbox, population, images, number)
+        return number
+
+    def _neighborhood(self, area_page, area, barrio, bbox, population, images, number):
+        slug = slugify(barrio)
+        key = demo_key("neighborhood", slug)
+        page = self._existing(NeighborhoodPage, key)
+        if page is None:
+            latitude, longitude = point_in(bbox, 0.5, 0.5)
+            page = NeighborhoodPage(
+                translation_key=key,
+                title=barrio,
+                slug=slug,
+                summary=f"{DEMO_LABEL} {barrio}, barrio del macrodistrito {area.name}.",
+                body=[
+                    ("heading", "Sobre el barrio"),
+                    (
+                        "paragraph",
+                        RichText(
+                            f"<p>{DEMO_SENTENCE}</p><p>{barrio} es un barrio del macrodistrito {area.name}, en "
+                            f"{area.description}. Aquí verás sus obras, su junta vecinal y sus noticias.</p>"
+                        ),
+                    ),
+                ],
+                image=images["barrio"],
+                center_latitude=latitude,
+                center_longitude=longitude,
+                population=population,
+                council_name=f"Junta Vecinal de {barrio}",
+                council_contact="Presidencia de la junta (persona ficticia)",
+                council_phone="+591 2 000 0200",
+                council_email=f"junta.{slug}@mibarrio.example",
+                boundary=polygon(bbox),
+            )
+            self._publish(area_page, page, "neighbourhoods")
+        else:
+            self.report.count("neighbourhoods", False)
+
+        self._news(
+            page,
+            demo_key("news", f"neighborhood-{slug}"),
+            f"Inspección vecinal de obras en {barrio}",
+            f"La junta vecinal de {barrio} recorrió las obras del barrio junto a técnicos de la subalcaldía.",
+            REFERENCE_DATE - datetime.timedelta(days=10 + number % 20),
+            images["barrio"],
+        )
+        for spot in WORK_SPOTS[:WORKS_PER_NEIGHBORHOOD]:
+            self._work(page, plan_work(number, barrio), point_in(bbox, *spot), images)
+            number += 1
+        return number
+
+    def _work(self, parent, plan, location, images):
+        key = demo_key("work", plan.project_code)
+        if self._existing(PublicWorkPage, key) is not None:
+            self.report.count("works", False)
+            return
+        fields = dict(plan.fields)
+        contractor_key = fields.pop("contractor_key")
+        latitude, longitude = location
+        page = PublicWorkPage(
+            translation_key=key,
+            title=plan.title,
+            project_code=plan.project_code,
+            category=self.categories[plan.category.code],
+            contractor=self.contractors[contractor_key] if contractor_key else None,
+            latitude=latitude,
+            longitude=longitude,
+            photos=[
+                PublicWorkPhoto(
+                    translation_key=demo_key("photo", f"{plan.project_code}-{n}"),
+                    locale=self.locale,
+                    image=images[slug],
+                    caption=caption,
+                )
+                for n, (slug, caption) in enumerate(plan.photos)
+            ],
+            updates=[
+                PublicWorkUpdate(
+                    translation_key=demo_key("update", f"{plan.project_code}-{n}"),
+                    locale=self.locale,
+                    date=date,
+                    text=text,
+                    image=images[slug] if slug else None,
+                )
+                for n, (date, text, slug) in enumerate(plan.updates)
+            ],
+            **fields,
+        )
+        self._publish(parent, page, "works")
+
+    def _news(self, parent, key, title, intro, date, image):
+        if self._existing(NewsPage, key) is not None:
+            self.report.count("news", False)
+            return
+        page = NewsPage(
+            translation_key=key,
+            title=title,
+            date=date,
+            intro=f"{DEMO_LABEL} {intro}",
+            image=image,
+            body=[("paragraph", RichText(f"<p>{DEMO_SENTENCE}</p><p>{intro}</p>"))],
+        )
+        self._publish(parent, page, "news")
+
+
+def load_demo(log=None):
+    """Build whatever is missing of the demo city and return a ``DemoReport``."""
+    return DemoBuilder(log=log).build()
