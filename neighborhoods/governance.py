@@ -81,7 +81,8 @@ def set_up_area(page):
 
     team = AreaTeam.objects.filter(translation_key=page.translation_key).first()
     if team is None:
-        name = _source_title(page)
+        # Group names hold 150 characters; leave room for the role and a number.
+        name = _source_title(page)[:120]
         reviewers = _new_group(f"{name} — Revisores")
         task = GroupApprovalTask.objects.create(name=f"Aprobación de revisores — {name}")
         task.groups.set([reviewers])

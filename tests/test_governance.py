@@ -567,18 +567,10 @@ def test_editor_attaches_their_own_image_and_document_to_a_work(client, a, b):
     assert [item.document_id for item in page.documents.all()] == [a.document.pk]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known gap: Wagtail's page form accepts any image id for a chooser field; only the "
-        "chooser hides other collections. Enforcing it needs a page form that limits chooser "
-        "querysets to the user's collections (neighborhoods/models), not governance.py."
-    ),
-)
 def test_editor_cannot_attach_another_areas_image_by_crafting_the_form(client, a, b):
     client.force_login(a.editor)
 
-    client.post(
+    response = client.post(
         add_url(a.neighborhood),
         work_form(
             "Con foto ajena",
@@ -589,4 +581,26 @@ def test_editor_cannot_attach_another_areas_image_by_crafting_the_form(client, a
         ),
     )
 
+    assert response.status_code == 200
+    photo_errors = response.context["form"].formsets["photos"].forms[0].errors
+    assert "another area" in str(photo_errors["image"])
+    assert not PublicWorkPage.objects.filter(slug="con-foto-ajena").exists()
     assert not PublicWorkPhoto.objects.filter(image=b.image).exists()
+
+
+def test_editor_cannot_attach_another_areas_document_by_crafting_the_form(client, a, b):
+    client.force_login(a.editor)
+
+    response = client.post(
+        add_url(a.neighborhood),
+        work_form(
+            "Con documento ajeno",
+            "con-documento-ajeno",
+            "OB-A-0012",
+            a.work.category,
+            documents=[{"document": b.document.pk, "title": "Ajeno"}],
+        ),
+    )
+
+    assert response.status_code == 200
+    assert not PublicWorkPage.objects.filter(slug="con-documento-ajeno").exists()

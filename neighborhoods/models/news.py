@@ -12,6 +12,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BodyBlock
+from home.forms import AreaPageForm
 
 
 class NewsPage(Page):
@@ -34,6 +35,7 @@ class NewsPage(Page):
     override_translatable_fields = [SynchronizedField("date"), SynchronizedField("image")]
 
     template = "pages/news_page.html"
+    base_form_class = AreaPageForm
     parent_page_types = ["neighborhoods.SubmunicipalityPage", "neighborhoods.NeighborhoodPage"]
     subpage_types = []
 

@@ -11,6 +11,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BodyBlock
+from home.forms import AreaPageForm
 from neighborhoods.geo import latitude_validators, longitude_validators, validate_boundary
 
 
@@ -84,6 +85,7 @@ class SubmunicipalityPage(BoundaryMixin, Page):
     ]
 
     template = "pages/submunicipality_page.html"
+    base_form_class = AreaPageForm
     parent_page_types = ["home.HomePage"]
     subpage_types = ["neighborhoods.NeighborhoodPage", "neighborhoods.NewsPage"]
 
@@ -176,6 +178,7 @@ class NeighborhoodPage(BoundaryMixin, Page):
     ]
 
     template = "pages/neighborhood_page.html"
+    base_form_class = AreaPageForm
     parent_page_types = ["neighborhoods.SubmunicipalityPage"]
     subpage_types = ["neighborhoods.PublicWorkPage", "neighborhoods.NewsPage"]
 

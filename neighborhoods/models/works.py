@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.forms import AreaPageForm
 from neighborhoods.geo import latitude_validators, longitude_validators
 
 
@@ -137,6 +138,7 @@ class PublicWorkPage(Page):
     ]
 
     template = "pages/public_work_page.html"
+    base_form_class = AreaPageForm
     parent_page_types = ["neighborhoods.NeighborhoodPage"]
     subpage_types = []
 
