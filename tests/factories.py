@@ -137,3 +137,16 @@ def add_work_media(work, photos=0, documents=0, updates=()):
     work.save_revision().publish()
     work.refresh_from_db()
     return work
+
+
+def without_search_index_updates():
+    """Build many pages quickly: skip search index updates (for tests that do not search).
+
+    On PostgreSQL every index update recomputes title norms over the whole index table, which
+    inside one test transaction grows quadratically with the pages created.
+    """
+    from django.conf import settings
+    from django.test import override_settings
+
+    backends = {name: {**params, "AUTO_UPDATE": False} for name, params in settings.WAGTAILSEARCH_BACKENDS.items()}
+    return override_settings(WAGTAILSEARCH_BACKENDS=backends)

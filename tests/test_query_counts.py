@@ -41,8 +41,9 @@ def assert_within(client, url, bound, django_assert_max_num_queries):
 def neighborhood_with_works(count):
     """A neighbourhood listing ``count`` works, each with its own category and contractor, and some news."""
     barrio = factories.neighborhood()
-    for _ in range(count):
-        factories.work(barrio, contractor=factories.contractor())
+    with factories.without_search_index_updates():
+        for _ in range(count):
+            factories.work(barrio, contractor=factories.contractor())
     for _ in range(3):
         factories.news(barrio)
     return barrio
