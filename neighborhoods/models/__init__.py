@@ -1,5 +1,6 @@
 """Models of the place tree and all that hangs off it, one module per topic."""
 
+from .budgets import BudgetLine
 from .governance import AreaTeam
 from .news import NewsPage
 from .places import NeighborhoodPage, SubmunicipalityPage
@@ -8,6 +9,7 @@ from .works import PublicWorkDocument, PublicWorkPage, PublicWorkPhoto, PublicWo
 
 __all__ = [
     "AreaTeam",
+    "BudgetLine",
     "Contractor",
     "NeighborhoodPage",
     "NewsPage",
