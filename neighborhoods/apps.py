@@ -9,3 +9,4 @@ class NeighborhoodsConfig(AppConfig):
 
     def ready(self):
         from neighborhoods import signals  # noqa: F401
+        from neighborhoods import budget_permissions  # noqa: F401

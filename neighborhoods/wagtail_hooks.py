@@ -28,3 +28,38 @@ class WorksViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(WorksViewSetGroup)
+
+
+# --- Budget lines and spreadsheet imports (see neighborhoods.views) --------------------------
+
+from django.urls import path, reverse  # noqa: E402
+from wagtail import hooks  # noqa: E402
+from wagtail.admin.menu import MenuItem  # noqa: E402
+
+from neighborhoods.views import imports as import_views  # noqa: E402
+from neighborhoods.views.budget import BudgetLineViewSet  # noqa: E402
+
+
+@hooks.register("register_admin_viewset")
+def register_budget_line_viewset():
+    return BudgetLineViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [
+        path("importar/", import_views.upload, name="neighborhoods_import"),
+        path("importar/confirmar/", import_views.confirm, name="neighborhoods_import_confirm"),
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return import_views.may_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        _("Import spreadsheets"), reverse("neighborhoods_import"), icon_name="upload", order=260
+    )

@@ -150,3 +150,19 @@ def without_search_index_updates():
 
     backends = {name: {**params, "AUTO_UPDATE": False} for name, params in settings.WAGTAILSEARCH_BACKENDS.items()}
     return override_settings(WAGTAILSEARCH_BACKENDS=backends)
+
+
+# Builders for budget lines.
+
+
+def budget_line(area, **fields):
+    from neighborhoods.models import BudgetLine
+
+    n = next(_counter)
+    fields.setdefault("fiscal_year", 2026)
+    fields.setdefault("code", f"PRE-TEST-{n:05d}")
+    fields.setdefault("category", fields.pop("category", None) or category(code=f"budget-cat-{n}"))
+    fields.setdefault("description", f"Línea de presupuesto {n}")
+    fields.setdefault("amount_allocated", Decimal("100000.00"))
+    fields.setdefault("amount_executed", Decimal("25000.00"))
+    return BudgetLine.objects.create(area=area, **fields)

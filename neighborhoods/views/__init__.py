@@ -1,0 +1,1 @@
+"""Admin views of the neighbourhoods app: budget lines and spreadsheet imports."""
