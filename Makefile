@@ -30,3 +30,12 @@ $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+## make messages: extract the interface strings into locale/<lang>/LC_MESSAGES/django.po (needs GNU
+## gettext), fill the English catalog (msgstr = msgid) and compile every catalog to .mo with polib.
+## Then translate the new empty Spanish entries (and commit the .po and .mo files).
+.PHONY: messages
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l es -l en -l ay -l qu -l gn --no-obsolete --no-wrap \
+		--ignore=.venv --ignore=tests --ignore=static --ignore=media --ignore=bench --ignore=node_modules
+	$(PY) manage.py compile_catalogs --fill-english

@@ -583,7 +583,8 @@ def test_editor_cannot_attach_another_areas_image_by_crafting_the_form(client, a
 
     assert response.status_code == 200
     photo_errors = response.context["form"].formsets["photos"].forms[0].errors
-    assert "another area" in str(photo_errors["image"])
+    # The admin speaks the default language, Spanish, to an editor who has not chosen another.
+    assert "colección de otra subalcaldía" in str(photo_errors["image"])
     assert not PublicWorkPage.objects.filter(slug="con-foto-ajena").exists()
     assert not PublicWorkPhoto.objects.filter(image=b.image).exists()
 

@@ -13,6 +13,15 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Read the messages in their English source wording (tests/test_catalogs.py checks the Spanish)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def field_errors(page):
     with pytest.raises(ValidationError) as caught:
         page.full_clean()
