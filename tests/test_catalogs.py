@@ -285,3 +285,32 @@ def test_validation_errors_are_spanish_when_spanish_is_active():
 
 def test_locale_paths_hold_these_catalogs():
     assert LOCALE in [Path(path) for path in settings.LOCALE_PATHS]
+
+
+# Our catalog comes first (LOCALE_PATHS), so a msgid that Django or Wagtail also use is shown with
+# *our* wording in their admin too. Keep theirs, except where a differing wording is deliberate.
+OVERRIDES_OF_FRAMEWORK_WORDING = {
+    "In progress": "a work's status (Wagtail uses it for workflow states: 'En progreso'); wants pgettext",
+    "Cancelled": "a work's status, feminine (Wagtail's workflow state is 'Cancelado'); wants pgettext",
+    "Search": "'Buscar' rather than Wagtail's 'Búsqueda', as a button label",
+    "Change": "the import preview's column 'Cambio' (Django's verb is 'Modificar'); wants pgettext",
+}
+
+
+def test_spanish_keeps_the_frameworks_wording_of_shared_strings():
+    import django
+    import wagtail
+
+    ours = {entry.msgid: entry.msgstr for entry in catalog("es") if not entry.msgid_plural and not entry.msgctxt}
+    theirs = {}  # msgid -> their Spanish wordings (Wagtail is not always consistent with itself)
+    for package in (Path(django.__file__).parent, Path(wagtail.__file__).parent):
+        for path in package.glob("**/locale/es/LC_MESSAGES/django.po"):
+            for entry in polib.pofile(str(path)):
+                if entry.msgid in ours and entry.msgstr and not entry.msgctxt and not entry.msgid_plural:
+                    theirs.setdefault(entry.msgid, set()).add(entry.msgstr)
+    differing = {
+        msgid: (ours[msgid], sorted(wordings))
+        for msgid, wordings in theirs.items()
+        if ours[msgid] not in wordings and msgid not in OVERRIDES_OF_FRAMEWORK_WORDING
+    }
+    assert differing == {}
