@@ -166,3 +166,29 @@ def budget_line(area, **fields):
     fields.setdefault("amount_allocated", Decimal("100000.00"))
     fields.setdefault("amount_executed", Decimal("25000.00"))
     return BudgetLine.objects.create(area=area, **fields)
+
+
+# Builders for the languages' tests. A page published in code gets its aliases in the other
+# languages once the publication is committed (home.localization); a test's transaction never
+# commits, so build inside ``aliases_made()`` to have them.
+
+
+def aliases_made():
+    """Run the after-commit work (such as creating aliases) of what is built inside, at the end."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def translation(page, language_code, **fields):
+    """A real, published translation of ``page`` into ``language_code`` (not an alias).
+
+    Make it before ``page``'s aliases exist (inside the same ``aliases_made()`` block): a locale
+    that has an alias of the page cannot also have a copy of it.
+    """
+    copy = page.copy_for_translation(Locale.objects.get(language_code=language_code), copy_parents=True)
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save_revision().publish()
+    copy.refresh_from_db()
+    return copy
