@@ -1,4 +1,4 @@
-"""Per-submunicipality governance: each area's team edits and publishes only its own pages.
+"""Who may do what: each area's team edits and publishes only its own pages; translators translate.
 
 For every submunicipality this sets up, idempotently:
 
@@ -8,9 +8,49 @@ For every submunicipality this sets up, idempotently:
 - a "review before publish" workflow on the area whose only task is approval by the area's
   Reviewers.
 
-It also makes the city-wide *Translators* group (its permissions are completed by the
-localisation work). Called when a ``SubmunicipalityPage`` is created and by
-``manage.py setup_governance``.
+Both groups' permissions and the workflow are put on every language copy of the area, so the
+Aymara, Quechua, Guaraní and English pages of an area belong to the same team.
+
+It also makes the city-wide *Translators* group (``ensure_translators_group``), which may:
+
+- use wagtail-localize (``submit_translation``: "Translate this page", "Sync translated pages");
+- add and edit pages under every home page that is not in the default language (Spanish), so
+  it can open wagtail-localize's translation editor, save translated strings and upload PO
+  files for any page in any area — and a home page added later for a language (an alias or a
+  translation) gets the same permissions at once (``neighborhoods.signals``);
+- add and edit work categories and contractors, to translate those snippets.
+
+It may not publish, and has no permission at all on the Spanish tree: Spanish is the source of
+every translation, and translators never edit it. It gets no image or document permission:
+photos, documents, figures, dates, codes and places are facts synchronised from the Spanish
+page and not overridable in the translation editor (see the models' ``translatable_fields``);
+translators translate words (titles, summaries, captions, alt text), never swap a photo.
+
+Review of translations: the area's Reviewers publish them, through wagtail-localize's publish
+permission — not through the area's workflow. wagtail-localize's translation editor has no
+"save draft" and no "submit for moderation" action (upstream issues #299, #634, #655): what a
+translator types is kept as translated strings, and reaches the page only when someone allowed
+to publish that page presses "Publish in <language>" in the same editor, which publishes a new
+revision directly and never consults a Wagtail workflow (#676). A workflow would therefore
+never see a synced translation. The gate is the publish permission instead: the translator
+cannot publish, and the Reviewers of the area — who hold publish permission on every language
+copy of their area — open the translation, read it (and preview it), and publish it. So a
+translated page is reviewed by the same people as the Spanish page. Pages outside any area
+(each language's home page) are published by administrators. The workflow stays on every
+language copy: when a translation is stopped and edited in Wagtail's own editor, the
+translator submits it to the area's workflow like any editor.
+
+Limits, left as they are (see the tests in ``tests/test_translation_workflow.py``):
+
+- Snippet permissions in Wagtail are per model, not per language, so translators could also
+  edit a Spanish category or contractor; and categories and contractors have no drafts, so a
+  snippet translation is live as soon as the translator saves it ("Publish" in the editor).
+- wagtail-localize's "Sync translated pages" form checks only ``submit_translation``: its
+  "Publish immediately" box publishes every translation of the page without checking the
+  publish permission.
+
+Called when a ``SubmunicipalityPage`` or a non-default-language ``HomePage`` is created (see
+``neighborhoods.signals``) and by ``manage.py setup_governance``.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -36,6 +76,16 @@ COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "choose_document"),
 ]
 TRANSLATORS_GROUP = "Traductores"
+# On every non-default-language home page, inherited by the whole tree below it. Not publish.
+TRANSLATOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+TRANSLATOR_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("wagtail_localize", "submit_translation"),
+    ("neighborhoods", "add_workcategory"),
+    ("neighborhoods", "change_workcategory"),
+    ("neighborhoods", "add_contractor"),
+    ("neighborhoods", "change_contractor"),
+]
 
 
 def _permission(app_label, codename):
@@ -54,10 +104,45 @@ def _new_group(name):
     return Group.objects.create(name=candidate)
 
 
+@transaction.atomic
 def ensure_translators_group():
+    """Create or complete the city-wide Translators group and return it.
+
+    Safe to run again. Grants page permissions on every home page that exists in a language
+    other than the default one, and removes any page permission the group holds on the
+    default language's tree (the source of every translation).
+    """
+    from wagtail.models import Locale
+
+    from home.models import HomePage
+
     group, _created = Group.objects.get_or_create(name=TRANSLATORS_GROUP)
-    group.permissions.add(_admin_access())
+    group.permissions.add(*[_permission(app, codename) for app, codename in TRANSLATOR_PERMISSIONS])
+    default_locale = Locale.get_default()
+    for home in HomePage.objects.exclude(locale=default_locale):
+        _open_language_tree(group, home)
+    GroupPagePermission.objects.filter(group=group, page__locale=default_locale).delete()
     return group
+
+
+def open_language_tree_to_translators(home):
+    """Give the Translators group, if it exists yet, its permissions on a new language's home page.
+
+    Does nothing for the default language, or before ``ensure_translators_group`` has made the
+    group (it grants on every language's home page when it does).
+    """
+    from wagtail.models import Locale
+
+    group = Group.objects.filter(name=TRANSLATORS_GROUP).first()
+    if group is not None and home.locale_id != Locale.get_default().pk:
+        _open_language_tree(group, home)
+
+
+def _open_language_tree(group, home):
+    for codename in TRANSLATOR_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=home, permission=_permission("wagtailcore", codename)
+        )
 
 
 def _source_title(page):

@@ -32,7 +32,11 @@ class NewsPage(Page):
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body"), index.FilterField("date")]
-    override_translatable_fields = [SynchronizedField("date"), SynchronizedField("image")]
+    # Facts: the same in every language, and not overridable in the translation editor.
+    override_translatable_fields = [
+        SynchronizedField("date", overridable=False),
+        SynchronizedField("image", overridable=False),
+    ]
 
     template = "pages/news_page.html"
     base_form_class = AreaPageForm

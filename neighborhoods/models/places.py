@@ -78,10 +78,10 @@ class SubmunicipalityPage(BoundaryMixin, Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
     override_translatable_fields = [
-        SynchronizedField("phone"),
-        SynchronizedField("email"),
-        SynchronizedField("image"),
-        SynchronizedField("boundary"),
+        SynchronizedField("phone", overridable=False),
+        SynchronizedField("email", overridable=False),
+        SynchronizedField("image", overridable=False),
+        SynchronizedField("boundary", overridable=False),
     ]
 
     template = "pages/submunicipality_page.html"
@@ -166,15 +166,15 @@ class NeighborhoodPage(BoundaryMixin, Page):
         index.SearchField("council_name"),
     ]
     override_translatable_fields = [
-        SynchronizedField("image"),
-        SynchronizedField("center_latitude"),
-        SynchronizedField("center_longitude"),
-        SynchronizedField("population"),
-        SynchronizedField("council_name"),
-        SynchronizedField("council_contact"),
-        SynchronizedField("council_phone"),
-        SynchronizedField("council_email"),
-        SynchronizedField("boundary"),
+        SynchronizedField("image", overridable=False),
+        SynchronizedField("center_latitude", overridable=False),
+        SynchronizedField("center_longitude", overridable=False),
+        SynchronizedField("population", overridable=False),
+        SynchronizedField("council_name", overridable=False),
+        SynchronizedField("council_contact", overridable=False),
+        SynchronizedField("council_phone", overridable=False),
+        SynchronizedField("council_email", overridable=False),
+        SynchronizedField("boundary", overridable=False),
     ]
 
     template = "pages/neighborhood_page.html"

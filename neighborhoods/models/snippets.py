@@ -27,7 +27,7 @@ class WorkCategory(TranslatableMixin, index.Indexed, models.Model):
     translatable_fields = [
         TranslatableField("name"),
         TranslatableField("description"),
-        SynchronizedField("code"),
+        SynchronizedField("code", overridable=False),
     ]
 
     class Meta(TranslatableMixin.Meta):
@@ -68,11 +68,11 @@ class Contractor(TranslatableMixin, index.Indexed, models.Model):
     ]
     search_fields = [index.SearchField("name"), index.FilterField("locale_id")]
     translatable_fields = [
-        SynchronizedField("name"),
-        SynchronizedField("tax_id"),
-        SynchronizedField("phone"),
-        SynchronizedField("email"),
-        SynchronizedField("website"),
+        SynchronizedField("name", overridable=False),
+        SynchronizedField("tax_id", overridable=False),
+        SynchronizedField("phone", overridable=False),
+        SynchronizedField("email", overridable=False),
+        SynchronizedField("website", overridable=False),
         TranslatableField("description"),
     ]
 

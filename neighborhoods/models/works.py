@@ -122,19 +122,19 @@ class PublicWorkPage(Page):
         index.FilterField("category"),
     ]
     override_translatable_fields = [
-        SynchronizedField("project_code"),
-        SynchronizedField("category"),
-        SynchronizedField("contractor"),
-        SynchronizedField("status"),
-        SynchronizedField("progress"),
-        SynchronizedField("planned_start"),
-        SynchronizedField("planned_end"),
-        SynchronizedField("actual_start"),
-        SynchronizedField("actual_end"),
-        SynchronizedField("budget"),
-        SynchronizedField("amount_executed"),
-        SynchronizedField("latitude"),
-        SynchronizedField("longitude"),
+        SynchronizedField("project_code", overridable=False),
+        SynchronizedField("category", overridable=False),
+        SynchronizedField("contractor", overridable=False),
+        SynchronizedField("status", overridable=False),
+        SynchronizedField("progress", overridable=False),
+        SynchronizedField("planned_start", overridable=False),
+        SynchronizedField("planned_end", overridable=False),
+        SynchronizedField("actual_start", overridable=False),
+        SynchronizedField("actual_end", overridable=False),
+        SynchronizedField("budget", overridable=False),
+        SynchronizedField("amount_executed", overridable=False),
+        SynchronizedField("latitude", overridable=False),
+        SynchronizedField("longitude", overridable=False),
     ]
 
     template = "pages/public_work_page.html"
@@ -218,7 +218,10 @@ class PublicWorkPhoto(TranslatableMixin, Orderable):
     caption = models.CharField(_("caption"), max_length=250, blank=True)
 
     panels = [FieldPanel("image"), FieldPanel("caption")]
-    translatable_fields = [SynchronizedField("image"), TranslatableField("caption")]
+    translatable_fields = [
+        SynchronizedField("image", overridable=False),
+        TranslatableField("caption"),
+    ]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("photo")
@@ -235,7 +238,10 @@ class PublicWorkDocument(TranslatableMixin, Orderable):
     title = models.CharField(_("title"), max_length=250, blank=True, help_text=_("Leave blank to use the document's own title."))
 
     panels = [FieldPanel("document"), FieldPanel("title")]
-    translatable_fields = [SynchronizedField("document"), TranslatableField("title")]
+    translatable_fields = [
+        SynchronizedField("document", overridable=False),
+        TranslatableField("title"),
+    ]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("document")
@@ -257,7 +263,11 @@ class PublicWorkUpdate(TranslatableMixin, Orderable):
     )
 
     panels = [FieldPanel("date"), FieldPanel("text"), FieldPanel("image")]
-    translatable_fields = [SynchronizedField("date"), TranslatableField("text"), SynchronizedField("image")]
+    translatable_fields = [
+        SynchronizedField("date", overridable=False),
+        TranslatableField("text"),
+        SynchronizedField("image", overridable=False),
+    ]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("progress update")
