@@ -407,7 +407,7 @@ def test_editor_creates_a_draft_in_their_area(client, a, b):
         client, add_url(a.neighborhood), work_form("Pozo nuevo", "pozo-nuevo", "OB-A-0001", a.work.category)
     )
 
-    page = PublicWorkPage.objects.get(slug="pozo-nuevo")
+    page = PublicWorkPage.objects.get(slug="pozo-nuevo", locale__language_code="es")
     assert response.status_code == 302
     assert response["Location"] == edit_url(page)
     assert page.get_parent().pk == a.neighborhood.pk
@@ -426,7 +426,7 @@ def test_editor_asking_to_publish_only_saves_a_draft(client, a, b):
     )
 
     # Wagtail treats the publish button of someone who may not publish as "save draft".
-    page = PublicWorkPage.objects.get(slug="puente")
+    page = PublicWorkPage.objects.get(slug="puente", locale__language_code="es")
     assert response.status_code == 302
     assert response["Location"] == edit_url(page)
     assert not page.live
@@ -452,7 +452,7 @@ def test_editor_submits_a_new_work_to_their_areas_reviewers(client, a, b):
     )
 
     assert response.status_code == 302
-    page = PublicWorkPage.objects.get(slug="plaza")
+    page = PublicWorkPage.objects.get(slug="plaza", locale__language_code="es")
     assert not page.live
     state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(page.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
@@ -562,7 +562,7 @@ def test_editor_attaches_their_own_image_and_document_to_a_work(client, a, b):
     )
 
     assert response.status_code == 302
-    page = PublicWorkPage.objects.get(slug="con-foto-propia")
+    page = PublicWorkPage.objects.get(slug="con-foto-propia", locale__language_code="es")
     assert [photo.image_id for photo in page.photos.all()] == [a.image.pk]
     assert [item.document_id for item in page.documents.all()] == [a.document.pk]
 
