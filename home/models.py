@@ -3,11 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as route
 from wagtail.models import Page
 from wagtail.search import index
 
 
-class HomePage(Page):
+class HomePage(RoutablePageMixin, Page):
     """The city's front page, one per language.
 
     Editors see a short introduction; below it the portal lists the submunicipalities
@@ -23,6 +26,8 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
+    api_fields = [APIField("intro")]
+
     template = "pages/home_page.html"
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["neighborhoods.SubmunicipalityPage"]
@@ -30,6 +35,13 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    @route("presupuesto/", name="budget")
+    def budget(self, request):
+        """The city's budget page: totals, categories, lines and charts for a year (``?anio=``)."""
+        from neighborhoods.budgets import budget_view
+
+        return budget_view(self, request)
 
     def get_context(self, request, *args, **kwargs):
         from neighborhoods.models import NewsPage, SubmunicipalityPage

@@ -5,6 +5,7 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model_string
 from wagtail.models import Page
@@ -37,6 +38,8 @@ class NewsPage(Page):
         SynchronizedField("date", overridable=False),
         SynchronizedField("image", overridable=False),
     ]
+
+    api_fields = [APIField("date"), APIField("intro"), APIField("image"), APIField("body")]
 
     template = "pages/news_page.html"
     base_form_class = AreaPageForm

@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as route
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model_string
 from wagtail.models import Page
@@ -39,7 +42,7 @@ class BoundaryMixin(models.Model):
             raise ValidationError({"boundary": error.messages}) from error
 
 
-class SubmunicipalityPage(BoundaryMixin, Page):
+class SubmunicipalityPage(RoutablePageMixin, BoundaryMixin, Page):
     """A submunicipality (subalcaldía / macrodistrito) and its office.
 
     Editors see the area's summary, its office (address, hours, phone, e-mail), a photo and
@@ -84,6 +87,16 @@ class SubmunicipalityPage(BoundaryMixin, Page):
         SynchronizedField("boundary", overridable=False),
     ]
 
+    api_fields = [
+        APIField("summary"),
+        APIField("image"),
+        APIField("office_address"),
+        APIField("opening_hours"),
+        APIField("phone"),
+        APIField("email"),
+        APIField("boundary"),
+    ]
+
     template = "pages/submunicipality_page.html"
     base_form_class = AreaPageForm
     parent_page_types = ["home.HomePage"]
@@ -92,6 +105,13 @@ class SubmunicipalityPage(BoundaryMixin, Page):
     class Meta:
         verbose_name = _("submunicipality")
         verbose_name_plural = _("submunicipalities")
+
+    @route("presupuesto/", name="budget")
+    def budget(self, request):
+        """The budget page: totals, categories, lines and charts for a year (``?anio=``)."""
+        from neighborhoods.budgets import budget_view
+
+        return budget_view(self, request)
 
     def get_context(self, request, *args, **kwargs):
         from neighborhoods.models.news import NewsPage
@@ -104,7 +124,7 @@ class SubmunicipalityPage(BoundaryMixin, Page):
         return context
 
 
-class NeighborhoodPage(BoundaryMixin, Page):
+class NeighborhoodPage(RoutablePageMixin, BoundaryMixin, Page):
     """A neighbourhood (barrio / zona): what residents open first.
 
     Editors see a summary, a free body, a photo, the boundary and centre on the map, the
@@ -177,6 +197,20 @@ class NeighborhoodPage(BoundaryMixin, Page):
         SynchronizedField("boundary", overridable=False),
     ]
 
+    # Not the council's contact person: a private individual's name is left out of the API.
+    api_fields = [
+        APIField("summary"),
+        APIField("body"),
+        APIField("image"),
+        APIField("population"),
+        APIField("center_latitude"),
+        APIField("center_longitude"),
+        APIField("council_name"),
+        APIField("council_phone"),
+        APIField("council_email"),
+        APIField("boundary"),
+    ]
+
     template = "pages/neighborhood_page.html"
     base_form_class = AreaPageForm
     parent_page_types = ["neighborhoods.SubmunicipalityPage"]
@@ -185,6 +219,13 @@ class NeighborhoodPage(BoundaryMixin, Page):
     class Meta:
         verbose_name = _("neighbourhood")
         verbose_name_plural = _("neighbourhoods")
+
+    @route("presupuesto/", name="budget")
+    def budget(self, request):
+        """The budget page: totals, categories, lines and charts for a year (``?anio=``)."""
+        from neighborhoods.budgets import budget_view
+
+        return budget_view(self, request)
 
     def clean(self):
         super().clean()

@@ -7,7 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
@@ -135,6 +137,30 @@ class PublicWorkPage(Page):
         SynchronizedField("amount_executed", overridable=False),
         SynchronizedField("latitude", overridable=False),
         SynchronizedField("longitude", overridable=False),
+    ]
+
+    # What the page shows. The reason for an overrun is left out: the page shows it only when the
+    # budget was exceeded (the open-data export applies that rule row by row).
+    api_fields = [
+        APIField("project_code"),
+        APIField("category_code", serializer=serializers.CharField(source="category.code", read_only=True)),
+        APIField("category_name", serializer=serializers.CharField(source="category.name", read_only=True)),
+        APIField("summary"),
+        APIField("description"),
+        APIField("status"),
+        APIField("progress"),
+        APIField("planned_start"),
+        APIField("planned_end"),
+        APIField("actual_start"),
+        APIField("actual_end"),
+        APIField("budget"),
+        APIField("amount_executed"),
+        APIField(
+            "contractor_name",
+            serializer=serializers.CharField(source="contractor.name", read_only=True, allow_null=True),
+        ),
+        APIField("latitude"),
+        APIField("longitude"),
     ]
 
     template = "pages/public_work_page.html"

@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "search",
     "wagtail_localize",
     "wagtail_localize.locales",
+    "wagtail.api.v2",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -193,3 +196,9 @@ LOGGING = {
 
 # Aymara, Quechua and Guaraní write dates and numbers as Bolivian Spanish does.
 FORMAT_MODULE_PATH = ["portal.formats"]
+
+# Open data: the licence every download states (JSON/GeoJSON metadata, CSV headers and sidecar).
+OPEN_DATA_LICENSE = {
+    "name": os.environ.get("OPEN_DATA_LICENSE_NAME", "CC BY 4.0"),
+    "url": os.environ.get("OPEN_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}
