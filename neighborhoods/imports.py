@@ -38,6 +38,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 CENTS = Decimal("0.01")
@@ -668,24 +669,47 @@ class BudgetImporter(BaseImporter):
             )
         return to_create, to_update, sorted(changed_fields)
 
+    INDEXED = {"description", "fiscal_year", "area_id"}
+
     def apply(self, plan, report):
         from neighborhoods.models import BudgetLine
 
         to_create, to_update, changed_fields = plan
         created = BudgetLine.objects.bulk_create(to_create, batch_size=1000)
         if to_update:
-            BudgetLine.objects.bulk_update(to_update, changed_fields, batch_size=1000)
-        _update_search_index(BudgetLine, list(created) + to_update)
+            BudgetLine.objects.bulk_update(to_update, changed_fields, batch_size=200)
+        # Bulk saves send no signals: the search index is refreshed after the commit instead,
+        # only for lines whose indexed fields changed (amounts are not indexed).
+        self.to_index = [line.pk for line in created]
+        if self.INDEXED & set(changed_fields):
+            self.to_index += [line.pk for line in to_update]
 
 
-def _update_search_index(model, objects):
-    """Bulk saves send no signals: bring the search index up to date in bulk instead."""
+INDEX_BATCH = 1000
+
+
+@task()
+def index_budget_lines(pks):
+    """Bring the search index up to date for the budget lines ``pks`` (in bulk)."""
     from wagtail.search.backends import get_search_backends
 
-    if not objects:
-        return
+    from neighborhoods.models import BudgetLine
+
+    objects = list(BudgetLine.objects.filter(pk__in=pks))
     for backend in get_search_backends(with_auto_update=True):
-        backend.add_bulk(model, objects)
+        backend.add_bulk(BudgetLine, objects)
+
+
+def schedule_indexing(pks):
+    """Index ``pks`` once the import is committed: a background task where a task worker runs,
+    else right after the commit."""
+
+    def enqueue():
+        for start in range(0, len(pks), INDEX_BATCH):
+            index_budget_lines.enqueue(pks[start : start + INDEX_BATCH])
+
+    if pks:
+        transaction.on_commit(enqueue)
 
 
 class WorksImporter(BaseImporter):
@@ -913,6 +937,8 @@ def import_file(kind, content, filename="", user=None, dry_run=False, progress=N
     try:
         with transaction.atomic():
             importer.run(table, report, dry_run=dry_run)
+            if report.applied:
+                schedule_indexing(getattr(importer, "to_index", []))
     except ApplyFailed as failure:
         report.problems.extend(failure.problems)
         report.applied = False
