@@ -43,6 +43,7 @@ from home.models import HomePage
 from neighborhoods.governance import ensure_translators_group, set_up_area
 from neighborhoods.models import (
     AreaTeam,
+    BudgetLine,
     Contractor,
     NeighborhoodPage,
     NewsPage,
@@ -311,6 +312,21 @@ CANCEL_REASONS = (
 #: Where, as fractions of its neighbourhood's rectangle (from the west and from the south), each
 #: of a neighbourhood's works is.
 WORK_SPOTS = ((0.25, 0.30), (0.70, 0.45), (0.45, 0.75))
+
+# Budget lines: three fiscal years per neighbourhood and per submunicipality. A work's cost is
+# spread over the years (its share of the budget each year); the current year is still running.
+BUDGET_YEARS = (2024, 2025, 2026)
+WORK_SHARE_BY_YEAR = {2024: Decimal("0.2"), 2025: Decimal("0.3"), 2026: Decimal("0.5")}
+EXECUTION_BY_YEAR = {2024: Decimal("0.98"), 2025: Decimal("0.91"), 2026: Decimal("0.46")}
+UPKEEP_LINES = (
+    # (category code, description, base allocation in bolivianos)
+    ("lighting", "Mantenimiento del alumbrado público", 85000),
+    ("parks", "Mantenimiento de áreas verdes y plazas", 120000),
+)
+AREA_LINES = (
+    ("risk-management", "Fondo de emergencias y gestión de riesgos del macrodistrito", 450000),
+    ("roads", "Bacheo y mantenimiento vial del macrodistrito", 900000),
+)
 
 #: The handful of generated images of each area: (slug, label).
 AREA_IMAGES = (
@@ -838,6 +854,7 @@ class DemoBuilder:
             REFERENCE_DATE - datetime.timedelta(days=3 + area_number),
             images["panorama"],
         )
+        self._area_budget(page, area_number)
         places = zip(area.neighborhoods, area.populations, neighborhood_bboxes(area.bbox), strict=True)
         for barrio, population, bbox in places:
             number = self._neighborhood(page, area, barrio, bbox, population, images, number)
@@ -886,16 +903,19 @@ class DemoBuilder:
             REFERENCE_DATE - datetime.timedelta(days=10 + number % 20),
             images["barrio"],
         )
+        works = []
         for spot in WORK_SPOTS[:WORKS_PER_NEIGHBORHOOD]:
-            self._work(page, plan_work(number, barrio), point_in(bbox, *spot), images)
+            works.append(self._work(page, plan_work(number, barrio), point_in(bbox, *spot), images))
             number += 1
+        self._neighborhood_budget(page, works, number // WORKS_PER_NEIGHBORHOOD)
         return number
 
     def _work(self, parent, plan, location, images):
         key = demo_key("work", plan.project_code)
-        if self._existing(PublicWorkPage, key) is not None:
+        existing = self._existing(PublicWorkPage, key)
+        if existing is not None:
             self.report.count("works", False)
-            return
+            return existing
         fields = dict(plan.fields)
         contractor_key = fields.pop("contractor_key")
         latitude, longitude = location
@@ -928,7 +948,67 @@ class DemoBuilder:
             ],
             **fields,
         )
-        self._publish(parent, page, "works")
+        return self._publish(parent, page, "works")
+
+    # ---- budget lines -----------------------------------------------------------------------
+
+    def _budget_line(self, area_page, year, code, category_code, description, allocated, executed, work=None):
+        allocated = _money(allocated)
+        line, created = BudgetLine.objects.get_or_create(
+            area=area_page,
+            fiscal_year=year,
+            code=code,
+            defaults={
+                "category": self.categories[category_code],
+                "description": f"{DEMO_LABEL} {description}",
+                "amount_allocated": allocated,
+                "amount_executed": min(_money(executed), allocated),
+                "funding_source": ("IDH", "Coparticipación tributaria", "Recursos propios")[year % 3],
+                "work": work,
+            },
+        )
+        if created:
+            line.full_clean()
+        self.report.count("budget lines", created)
+
+    def _neighborhood_budget(self, page, works, index):
+        for year in BUDGET_YEARS:
+            for n, work in enumerate(works, start=1):
+                self._budget_line(
+                    page,
+                    year,
+                    f"PRE-{year}-{work.project_code}",
+                    work.category.code,
+                    work.title,
+                    work.budget * WORK_SHARE_BY_YEAR[year],
+                    work.amount_executed * WORK_SHARE_BY_YEAR[year],
+                    work=work,
+                )
+            for n, (category_code, description, base) in enumerate(UPKEEP_LINES, start=1):
+                allocated = Decimal(base + 5000 * ((index + n + year) % 7))
+                self._budget_line(
+                    page,
+                    year,
+                    f"PRE-{year}-B{index:02d}-M{n}",
+                    category_code,
+                    f"{description} de {page.title}",
+                    allocated,
+                    allocated * EXECUTION_BY_YEAR[year],
+                )
+
+    def _area_budget(self, page, area_number):
+        for year in BUDGET_YEARS:
+            for n, (category_code, description, base) in enumerate(AREA_LINES, start=1):
+                allocated = Decimal(base + 25000 * ((area_number + n + year) % 5))
+                self._budget_line(
+                    page,
+                    year,
+                    f"PRE-{year}-M{area_number:02d}-{n}",
+                    category_code,
+                    description,
+                    allocated,
+                    allocated * EXECUTION_BY_YEAR[year],
+                )
 
     def _news(self, parent, key, title, intro, date, image):
         if self._existing(NewsPage, key) is not None:
