@@ -8,7 +8,9 @@ redirects, nor when it already holds the language.
 """
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class RememberLanguageMiddleware:
@@ -34,3 +36,22 @@ class RememberLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, without its 404 redirect for paths outside the public site.
+
+    For a 404 on a path without a language prefix, Django redirects to ``/es/<path>`` whenever
+    that path would resolve — and behind Wagtail's catch-all every path would. The admin, the
+    API, documents, static and media files live outside the language prefix: a missing one is
+    a plain 404, not a redirect into the public site.
+    """
+
+    UNPREFIXED = ("/admin/", "/django-admin/", "/api/", "/documents/", "/static/", "/media/", "/i18n/")
+
+    def process_response(self, request, response):
+        if response.status_code == 404 and request.path_info.startswith(self.UNPREFIXED):
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)

@@ -310,3 +310,17 @@ def test_an_unknown_language_prefix_is_a_spanish_not_found_page(client):
     assert '<html lang="es">' in response.content.decode()
     with translation.override("es"):
         assert translation.gettext("Page not found") in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v2/pages/999999/", "/documents/999999/nada.pdf", "/static/no-existe.css"])
+def test_a_missing_file_or_api_object_outside_the_language_prefix_is_a_plain_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_missing_public_page_without_prefix_still_goes_to_the_spanish_site(client):
+    response = client.get("/no-existe/")
+    assert response.status_code == 302
+    assert response["Location"] == "/es/no-existe/"
