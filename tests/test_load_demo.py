@@ -5,6 +5,7 @@ rolled back after the class); each test's own changes are rolled back after it, 
 """
 
 import io
+from decimal import Decimal
 import itertools
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from neighborhoods.geo import boundary_geometry, validate_boundary
 from neighborhoods.governance import TRANSLATORS_GROUP
 from neighborhoods.models import (
     AreaTeam,
+    BudgetLine,
     Contractor,
     NeighborhoodPage,
     NewsPage,
@@ -87,6 +89,7 @@ def counts():
         "photos": PublicWorkPhoto.objects.count(),
         "updates": PublicWorkUpdate.objects.count(),
         "area teams": AreaTeam.objects.count(),
+        "budget lines": BudgetLine.objects.count(),
     }
 
 
@@ -216,6 +219,20 @@ class TestTheDemoCity:
             assert photos.exists()
             assert {photo.image.collection for photo in photos} == {collection}
         assert get_image_model().objects.count() <= 5 * SubmunicipalityPage.objects.count()
+
+    def test_every_area_has_budget_lines_for_three_years_linked_to_its_works(self):
+        from neighborhoods.demo import BUDGET_YEARS
+
+        for area in list(NeighborhoodPage.objects.all()) + list(SubmunicipalityPage.objects.all()):
+            years = set(BudgetLine.objects.filter(area=area).values_list("fiscal_year", flat=True))
+            assert years == set(BUDGET_YEARS), area.title
+        for work in PublicWorkPage.objects.all():
+            lines = BudgetLine.objects.filter(work=work)
+            assert lines.count() == len(BUDGET_YEARS)
+            assert {line.area_id for line in lines} == {work.get_parent().pk}
+            assert sum(line.amount_allocated for line in lines) == pytest.approx(work.budget, abs=Decimal("0.05"))
+        for line in BudgetLine.objects.all():
+            line.full_clean()  # executed never above allocated, area and work consistent
 
     def test_running_it_again_changes_nothing(self):
         before = counts()
