@@ -40,14 +40,15 @@ translated page is reviewed by the same people as the Spanish page. Pages outsid
 language copy: when a translation is stopped and edited in Wagtail's own editor, the
 translator submits it to the area's workflow like any editor.
 
-Limits, left as they are (see the tests in ``tests/test_translation_workflow.py``):
+Limits (see the tests in ``tests/test_translation_workflow.py``):
 
 - Snippet permissions in Wagtail are per model, not per language, so translators could also
   edit a Spanish category or contractor; and categories and contractors have no drafts, so a
   snippet translation is live as soon as the translator saves it ("Publish" in the editor).
 - wagtail-localize's "Sync translated pages" form checks only ``submit_translation``: its
-  "Publish immediately" box publishes every translation of the page without checking the
-  publish permission.
+  "Publish immediately" box would publish every translation of the page without checking the
+  publish permission. ``home.localize_workarounds.sync_publish`` closes that: without publish
+  permission the box is ignored and the translations are only updated.
 
 Called when a ``SubmunicipalityPage`` or a non-default-language ``HomePage`` is created (see
 ``neighborhoods.signals``) and by ``manage.py setup_governance``.

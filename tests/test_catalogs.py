@@ -290,10 +290,7 @@ def test_locale_paths_hold_these_catalogs():
 # Our catalog comes first (LOCALE_PATHS), so a msgid that Django or Wagtail also use is shown with
 # *our* wording in their admin too. Keep theirs, except where a differing wording is deliberate.
 OVERRIDES_OF_FRAMEWORK_WORDING = {
-    "In progress": "a work's status (Wagtail uses it for workflow states: 'En progreso'); wants pgettext",
-    "Cancelled": "a work's status, feminine (Wagtail's workflow state is 'Cancelado'); wants pgettext",
     "Search": "'Buscar' rather than Wagtail's 'Búsqueda', as a button label",
-    "Change": "the import preview's column 'Cambio' (Django's verb is 'Modificar'); wants pgettext",
 }
 
 
@@ -314,3 +311,16 @@ def test_spanish_keeps_the_frameworks_wording_of_shared_strings():
         if ours[msgid] not in wordings and msgid not in OVERRIDES_OF_FRAMEWORK_WORDING
     }
     assert differing == {}
+
+
+def test_work_statuses_have_their_own_context_and_leave_wagtails_workflow_states_alone():
+    from django.utils import translation
+
+    from neighborhoods.models import WorkStatus
+
+    with translation.override("es"):
+        assert str(WorkStatus.IN_PROGRESS.label) == "En ejecución"
+        assert str(WorkStatus.CANCELLED.label) == "Cancelada"
+        # Wagtail's workflow states keep Wagtail's own Spanish.
+        assert translation.gettext("In progress") == "En progreso"
+        assert translation.gettext("Cancelled") == "Cancelado"

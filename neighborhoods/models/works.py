@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -22,11 +23,13 @@ from neighborhoods.geo import latitude_validators, longitude_validators
 
 
 class WorkStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    PAUSED = "paused", _("Paused")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # A context keeps these apart from Wagtail's own "In progress"/"Cancelled" (workflow states),
+    # which Spanish words differently.
+    PLANNED = "planned", pgettext_lazy("work status", "Planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("work status", "In progress")
+    PAUSED = "paused", pgettext_lazy("work status", "Paused")
+    COMPLETED = "completed", pgettext_lazy("work status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("work status", "Cancelled")
 
 
 money = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
