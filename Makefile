@@ -14,7 +14,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 ## make test: install what the tests need and run the whole suite (DATABASE_URL picks the database).
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
 	$(VENV)/bin/pytest
 
 install: $(VENV)/.installed
@@ -29,6 +29,11 @@ $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# axe-core for the accessibility tests, pinned by package-lock.json (needs node and npm).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	touch $@
 
 ## make messages: extract the interface strings into locale/<lang>/LC_MESSAGES/django.po (needs GNU

@@ -1,0 +1,147 @@
+"""Browser tests: Debian's Chromium, driven by Playwright for Python, against pytest-django's live server.
+
+The live server runs in a thread of the test process and serves /static/ (pytest-django wraps it
+in Django's ``StaticFilesHandler``), so pages load with their stylesheet. Its tests use a
+transactional database (what they build is committed, so the server's thread sees it, and a
+published page gets its aliases in the other languages); ``serialized_rollback`` puts back the
+locales and home pages made by the migrations after each test, for the tests that follow.
+
+Chromium is Debian's (``apt-get install chromium``), never one downloaded by ``playwright
+install``; a missing one fails the tests with that hint rather than skipping them silently.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+# What every browser test needs: the marker, and committed data that the next tests do not see.
+BROWSER_TEST = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _chromium_or_fail():
+    if CHROMIUM.exists() or shutil.which(str(CHROMIUM)):
+        return str(CHROMIUM)
+    pytest.fail(
+        f"The browser tests need Debian's Chromium at {CHROMIUM} (CHROMIUM=<path> names another): "
+        "install it with `sudo apt-get install chromium`, or leave these tests out with "
+        "`pytest -m 'not browser'`.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _locale_sync_ignores_restored_rows():
+    """Let ``serialized_rollback`` restore the migrations' LocaleSynchronization rows.
+
+    wagtail-localize's post_save receiver syncs the page trees even for a raw save (loaddata,
+    or Django restoring a serialized database), when the synchronised locale may not be back
+    yet; it then fails with ``Locale.DoesNotExist``. While the browser tests run, raw saves
+    skip it, as Django advises receivers to do.
+    """
+    from django.db.models.signals import post_save
+    from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
+
+    def unless_raw(instance, raw=False, **kwargs):
+        if not raw:
+            sync_trees_on_locale_sync_save(instance=instance, raw=raw, **kwargs)
+
+    post_save.disconnect(sync_trees_on_locale_sync_save, sender=LocaleSynchronization)
+    post_save.connect(unless_raw, sender=LocaleSynchronization, weak=False)
+    yield
+    post_save.disconnect(unless_raw, sender=LocaleSynchronization)
+    post_save.connect(sync_trees_on_locale_sync_save, sender=LocaleSynchronization)
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One headless Chromium for all the browser tests, closed when they are done.
+
+    Playwright's synchronous API keeps an asyncio loop running in this thread while it is open;
+    Django refuses database calls from a thread with a running loop unless told the code is
+    synchronous, which it is here (the fixtures build pages between browser calls).
+    """
+    executable = _chromium_or_fail()
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open pages in fresh browser contexts: ``new_page(java_script_enabled=False, viewport=...)``.
+
+    Each context asks for Spanish (``Accept-Language: es``) unless given another ``locale`` and
+    resolves relative addresses against the live server.
+    """
+    contexts = []
+
+    def open_page(**options):
+        options.setdefault("locale", "es")
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A page of a Spanish-speaking resident's browser, with JavaScript."""
+    return new_page()
+
+
+@pytest.fixture
+def axe_source():
+    if not AXE_JS.exists():
+        pytest.fail(
+            f"The accessibility tests need axe-core at {AXE_JS}: run `npm ci` (or `make test`) at the "
+            "project's root.",
+            pytrace=False,
+        )
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def city(live_server):
+    """A small city: one submunicipality, two neighbourhoods, three works, news and budget lines.
+
+    Built like an editor would and committed, with the aliases of every page in the other
+    languages (the Spanish text under /ay/, /qu/, ...).
+    """
+    with factories.aliases_made():
+        area = factories.submunicipality("Max Paredes")
+        villa = factories.neighborhood(area, "Villa Victoria", population=12500)
+        chamoco = factories.neighborhood(area, "Chamoco Chico")
+        roads = factories.category("Vías", code="vias")
+        street = factories.work(villa, "Pavimentado de la calle Tumusla", category=roads)
+        factories.work(villa, "Muro de contención en la calle 3", category=roads, progress=80)
+        factories.work(chamoco, "Graderías del mercado", category=factories.category("Mercados", code="mercados"))
+        notice = factories.news(villa, "Vecinos de Villa Victoria reciben la calle Tumusla")
+        factories.budget_line(area, category=roads, description="Mantenimiento de vías de la subalcaldía")
+        factories.budget_line(villa, category=roads, description="Pavimentado de calles del barrio")
+    return SimpleNamespace(area=area, neighborhood=villa, other_neighborhood=chamoco, work=street, news=notice)
