@@ -180,7 +180,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mibarrio@localhost")
 # Wagtail
 WAGTAIL_SITE_NAME = "Mi Barrio"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search: on PostgreSQL each text is stemmed in its own language and readers search in theirs
+# and Spanish (search/backend.py); a language not named here is indexed without stemming
+# ("simple": PostgreSQL has no Aymara, Quechua or Guaraní stemmer). On SQLite, Wagtail's FTS.
+SEARCH_CONFIG_BY_LANGUAGE = {"es": "spanish", "en": "english"}
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backend"}}
+else:
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
