@@ -10,6 +10,7 @@ Chromium is Debian's (``apt-get install chromium``), never one downloaded by ``p
 install``; a missing one fails the tests with that hint rather than skipping them silently.
 """
 
+import datetime
 import os
 import shutil
 from pathlib import Path
@@ -130,18 +131,42 @@ def axe_source():
 def city(live_server):
     """A small city: one submunicipality, two neighbourhoods, three works, news and budget lines.
 
+    Contacts, body blocks, images, documents and a timeline entry are filled in so that the
+    accessibility checks see every part of the templates.
+
     Built like an editor would and committed, with the aliases of every page in the other
     languages (the Spanish text under /ay/, /qu/, ...).
     """
     with factories.aliases_made():
-        area = factories.submunicipality("Max Paredes")
-        villa = factories.neighborhood(area, "Villa Victoria", population=12500)
+        area = factories.submunicipality(
+            "Max Paredes", office_address="Av. Buenos Aires 1234", phone="2-2456789", email="maxparedes@example.org"
+        )
+        villa = factories.neighborhood(
+            area,
+            "Villa Victoria",
+            population=12500,
+            council_name="Junta Vecinal de Villa Victoria",
+            council_phone="71234567",
+            body=[
+                ("heading", "Historia del barrio"),
+                ("paragraph", "<p>Un barrio de <a href='https://example.org/historia'>calles empinadas</a>.</p>"),
+                ("link", {"text": "Mapa del barrio", "url": "https://example.org/mapa"}),
+            ],
+        )
         chamoco = factories.neighborhood(area, "Chamoco Chico")
         roads = factories.category("Vías", code="vias")
         street = factories.work(villa, "Pavimentado de la calle Tumusla", category=roads)
         factories.work(villa, "Muro de contención en la calle 3", category=roads, progress=80)
         factories.work(chamoco, "Graderías del mercado", category=factories.category("Mercados", code="mercados"))
-        notice = factories.news(villa, "Vecinos de Villa Victoria reciben la calle Tumusla")
+        factories.add_work_media(
+            street, photos=1, documents=1, updates=[(datetime.date(2026, 10, 1), "Se colocó el adoquín.")]
+        )
+        notice = factories.news(
+            villa,
+            "Vecinos de Villa Victoria reciben la calle Tumusla",
+            image=factories.image(title="La calle Tumusla adoquinada"),
+            body=[("paragraph", "<p>La entrega fue el sábado.</p>")],
+        )
         factories.budget_line(area, category=roads, description="Mantenimiento de vías de la subalcaldía")
         factories.budget_line(villa, category=roads, description="Pavimentado de calles del barrio")
     return SimpleNamespace(area=area, neighborhood=villa, other_neighborhood=chamoco, work=street, news=notice)
