@@ -113,6 +113,20 @@ class SubmunicipalityPage(RoutablePageMixin, BoundaryMixin, Page):
 
         return budget_view(self, request)
 
+    @route("feed/rss/", name="feed_rss")
+    def feed_rss(self, request):
+        """What happens in the area (works, progress updates, news) as an RSS feed."""
+        from neighborhoods.feeds import area_feed
+
+        return area_feed(self, request, "rss")
+
+    @route("feed/atom/", name="feed_atom")
+    def feed_atom(self, request):
+        """The same as an Atom feed."""
+        from neighborhoods.feeds import area_feed
+
+        return area_feed(self, request, "atom")
+
     def get_context(self, request, *args, **kwargs):
         from neighborhoods.models.news import NewsPage
 
@@ -226,6 +240,20 @@ class NeighborhoodPage(RoutablePageMixin, BoundaryMixin, Page):
         from neighborhoods.budgets import budget_view
 
         return budget_view(self, request)
+
+    @route("feed/rss/", name="feed_rss")
+    def feed_rss(self, request):
+        """What happens in the area (works, progress updates, news) as an RSS feed."""
+        from neighborhoods.feeds import area_feed
+
+        return area_feed(self, request, "rss")
+
+    @route("feed/atom/", name="feed_atom")
+    def feed_atom(self, request):
+        """The same as an Atom feed."""
+        from neighborhoods.feeds import area_feed
+
+        return area_feed(self, request, "atom")
 
     def clean(self):
         super().clean()
