@@ -1,10 +1,11 @@
-"""Browser tests: Debian's Chromium, driven by Playwright for Python, against pytest-django's live server.
+"""Browser tests: Debian's Chromium, driven by Playwright for Python, against a live server.
 
-The live server runs in a thread of the test process and serves /static/ (pytest-django wraps it
-in Django's ``StaticFilesHandler``), so pages load with their stylesheet. Its tests use a
-transactional database (what they build is committed, so the server's thread sees it, and a
-published page gets its aliases in the other languages); ``serialized_rollback`` puts back the
-locales and home pages made by the migrations after each test, for the tests that follow.
+The browser tests only read, so they share one small city and one live server, built once for
+the package: the city is committed (the server's thread sees it, and each published page gets
+its aliases in the other languages), and when the package is done the database is emptied and
+given back what it held before (the locales and home pages made by the migrations), for the
+tests that follow. The server is Django's ``LiveServerThread`` behind ``StaticFilesHandler``,
+so pages load with their stylesheet.
 
 Chromium is Debian's (``apt-get install chromium``), never one downloaded by ``playwright
 install``; a missing one fails the tests with that hint rather than skipping them silently.
@@ -18,6 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from wagtail.models import Locale
 
 from tests import factories
 
@@ -25,8 +27,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
-# What every browser test needs: the marker, and committed data that the next tests do not see.
-BROWSER_TEST = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+BROWSER_TEST = pytest.mark.browser
 
 
 def _chromium_or_fail():
@@ -40,9 +41,9 @@ def _chromium_or_fail():
     )
 
 
-@pytest.fixture(scope="package", autouse=True)
+@pytest.fixture(scope="package")
 def _locale_sync_ignores_restored_rows():
-    """Let ``serialized_rollback`` restore the migrations' LocaleSynchronization rows.
+    """Let the database be restored from its serialized copy (see ``live_site``).
 
     wagtail-localize's post_save receiver syncs the page trees even for a raw save (loaddata,
     or Django restoring a serialized database), when the synchronised locale may not be back
@@ -90,7 +91,7 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_site):
     """Open pages in fresh browser contexts: ``new_page(java_script_enabled=False, viewport=...)``.
 
     Each context asks for Spanish (``Accept-Language: es``) unless given another ``locale`` and
@@ -100,7 +101,7 @@ def new_page(browser, live_server):
 
     def open_page(**options):
         options.setdefault("locale", "es")
-        context = browser.new_context(base_url=live_server.url, **options)
+        context = browser.new_context(base_url=live_site.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -128,14 +129,62 @@ def axe_source():
 
 
 @pytest.fixture
-def city(live_server):
+def _media_and_cache():
+    """Replaces tests/conftest.py's: the city's uploads stay in the package's media folder."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="package")
+def live_site(django_db_setup, django_db_blocker, _locale_sync_ignores_restored_rows, tmp_path_factory):
+    """The small city, committed, served by a live server; the database restored afterwards."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.management import call_command
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.test import override_settings
+    from django.test.testcases import LiveServerThread
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        before = connection.creation.serialize_db_to_string()
+        # An in-memory SQLite database exists only in this connection: the server's thread shares it.
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        shared = {connection.alias: connection} if in_memory else {}
+        for shared_connection in shared.values():
+            shared_connection.inc_thread_sharing()
+        server = LiveServerThread("localhost", StaticFilesHandler, connections_override=shared, port=0)
+        server.daemon = True
+        try:
+            city = build_city()
+            server.start()
+            server.is_ready.wait()
+            if server.error:
+                raise server.error
+            yield SimpleNamespace(url=f"http://localhost:{server.port}", city=city)
+        finally:
+            if server.is_alive():
+                server.terminate()
+            for shared_connection in shared.values():
+                shared_connection.dec_thread_sharing()
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(before)
+
+
+@pytest.fixture
+def city(live_site):
+    return live_site.city
+
+
+def build_city():
     """A small city: one submunicipality, two neighbourhoods, three works, news and budget lines.
 
     Contacts, body blocks, images, documents and a timeline entry are filled in so that the
-    accessibility checks see every part of the templates.
-
-    Built like an editor would and committed, with the aliases of every page in the other
-    languages (the Spanish text under /ay/, /qu/, ...).
+    accessibility checks see every part of the templates. Built like an editor would and
+    committed, with the aliases of every page in the other languages (the Spanish text under
+    /ay/, /qu/, ...).
     """
     with factories.aliases_made():
         area = factories.submunicipality(
@@ -169,4 +218,11 @@ def city(live_server):
         )
         factories.budget_line(area, category=roads, description="Mantenimiento de vías de la subalcaldía")
         factories.budget_line(villa, category=roads, description="Pavimentado de calles del barrio")
-    return SimpleNamespace(area=area, neighborhood=villa, other_neighborhood=chamoco, work=street, news=notice)
+    pages = {"submunicipality": area, "neighbourhood": villa, "work": street, "news": notice}
+    urls = {
+        code: {name: page.get_translation(Locale.objects.get(language_code=code)).url for name, page in pages.items()}
+        for code in ("es", "ay")
+    }
+    return SimpleNamespace(
+        area=area, neighborhood=villa, other_neighborhood=chamoco, work=street, news=notice, urls=urls
+    )

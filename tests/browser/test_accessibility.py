@@ -4,7 +4,6 @@ import json
 
 import pytest
 from playwright.sync_api import expect
-from wagtail.models import Locale
 
 from tests.browser.conftest import BROWSER_TEST
 
@@ -15,17 +14,11 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def page_types(city, language_code):
     """One address of each page type residents see, in the language ``language_code``."""
-
-    def url(page):
-        return page.get_translation(Locale.objects.get(language_code=language_code)).url
-
+    urls = city.urls[language_code]
     return {
         "home": f"/{language_code}/",
-        "submunicipality": url(city.area),
-        "neighbourhood": url(city.neighborhood),
-        "work": url(city.work),
-        "news": url(city.news),
-        "budget": f"{url(city.area)}presupuesto/",
+        **urls,
+        "budget": f"{urls['submunicipality']}presupuesto/",
         "search results": f"/{language_code}/search/?q=Victoria",
         "not found": f"/{language_code}/no-existe/",
     }

@@ -66,7 +66,8 @@ def test_a_resident_reads_in_their_language_and_finds_their_neighbourhood_and_a_
 def test_the_pages_fit_a_phone_screen(new_page, city, tmp_path):
     page = new_page(viewport={"width": 360, "height": 640}, device_scale_factor=1, is_mobile=True, has_touch=True)
 
-    for url in ("/es/", city.area.url, city.neighborhood.url, city.work.url, city.news.url, f"{city.area.url}presupuesto/"):
+    budget = f"{city.area.url}presupuesto/"
+    for url in ("/es/", city.area.url, city.neighborhood.url, city.work.url, city.news.url, budget):
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
