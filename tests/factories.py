@@ -192,3 +192,41 @@ def translation(page, language_code, **fields):
     copy.save_revision().publish()
     copy.refresh_from_db()
     return copy
+
+
+# Builders for the printable bulletin's tests.
+
+
+def neighborhood_for_bulletin(works=3, title="Sopocachi"):
+    """A neighbourhood with its council, its submunicipality's office, ``works`` works, news and a budget."""
+    area = submunicipality(
+        title="Subalcaldía Cotahuma",
+        office_address="Av. 6 de Agosto 2170",
+        opening_hours="Lunes a viernes, 8:30–16:30",
+        phone="2 2650000",
+        email="cotahuma@example.org",
+    )
+    barrio = neighborhood(
+        area,
+        title=title,
+        population=25000,
+        council_name="Junta Vecinal de Sopocachi",
+        council_contact="María Quispe",
+        council_phone="71234567",
+        council_email="junta@example.org",
+    )
+    statuses = [WorkStatus.IN_PROGRESS, WorkStatus.PLANNED, WorkStatus.COMPLETED]
+    with without_search_index_updates():
+        for i in range(works):
+            status = statuses[i % len(statuses)]
+            progress = {WorkStatus.IN_PROGRESS: 40, WorkStatus.PLANNED: 0, WorkStatus.COMPLETED: 100}[status]
+            work(barrio, title=f"Obra {i + 1:02d} de {title}", status=status, progress=progress)
+    news(barrio, title="Vecinos inauguran la plaza", date=datetime.date(2026, 10, 1))
+    news(barrio, title="Corte de agua programado", date=datetime.date(2026, 11, 2))
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    budget_line(barrio, fiscal_year=year, amount_allocated=Decimal("300000.00"), amount_executed=Decimal("120000.00"))
+    budget_line(barrio, fiscal_year=year, amount_allocated=Decimal("50000.00"), amount_executed=Decimal("5000.00"))
+    budget_line(barrio, fiscal_year=year - 1, amount_allocated=Decimal("999999.00"), amount_executed=Decimal("1.00"))
+    return barrio

@@ -255,6 +255,13 @@ class NeighborhoodPage(RoutablePageMixin, BoundaryMixin, Page):
 
         return area_feed(self, request, "atom")
 
+    @route("boletin/", name="bulletin")
+    def bulletin(self, request):
+        """The printable one-page bulletin for neighbours who are not online (see ``bulletin``)."""
+        from neighborhoods.bulletin import bulletin_view
+
+        return bulletin_view(self, request)
+
     def clean(self):
         super().clean()
         errors = {}
