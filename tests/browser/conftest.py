@@ -70,7 +70,7 @@ def browser():
 
     Playwright's synchronous API keeps an asyncio loop running in this thread while it is open;
     Django refuses database calls from a thread with a running loop unless told the code is
-    synchronous, which it is here (the fixtures build pages between browser calls).
+    synchronous, which it is here (the tests read the database between browser calls).
     """
     executable = _chromium_or_fail()
     from playwright.sync_api import sync_playwright
@@ -149,6 +149,16 @@ def live_site(django_db_setup, django_db_blocker, _locale_sync_ignores_restored_
 
     connection = connections[DEFAULT_DB_ALIAS]
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        # pytest-django creates the test database only if a test asks for it (the browser tests do
+        # not: they read what this fixture commits); when only browser tests run, create it here.
+        # Never build on, empty and restore a database that is not the test suite's own.
+        created = None
+        if not _is_test_database(connection):
+            from django.test.utils import setup_databases
+
+            created = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
+            if not _is_test_database(connection):
+                pytest.fail(f"The browser tests would use {connection.settings_dict['NAME']}.", pytrace=False)
         before = connection.creation.serialize_db_to_string()
         # An in-memory SQLite database exists only in this connection: the server's thread shares it.
         in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
@@ -171,6 +181,17 @@ def live_site(django_db_setup, django_db_blocker, _locale_sync_ignores_restored_
                 shared_connection.dec_thread_sharing()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
+            if created is not None:
+                from django.test.utils import teardown_databases
+
+                teardown_databases(created, verbosity=0)
+
+
+def _is_test_database(connection):
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return True
+    name = str(connection.settings_dict["NAME"])
+    return name == connection.settings_dict["TEST"]["NAME"] or Path(name).name.startswith("test_")
 
 
 @pytest.fixture
