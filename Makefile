@@ -14,7 +14,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 ## make test: install what the tests need and run the whole suite (DATABASE_URL picks the database).
-test: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
+test: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js /usr/bin/chromium
 	$(VENV)/bin/pytest
 
 install: $(VENV)/.installed
@@ -30,6 +30,15 @@ $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq chromium; \
+	else \
+		echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'" \
+		     "(or run the rest with '.venv/bin/pytest -m \"not browser\"')."; exit 1; \
+	fi
 
 # axe-core for the accessibility tests, pinned by package-lock.json (needs node and npm).
 node_modules/axe-core/axe.min.js: package.json package-lock.json
