@@ -42,7 +42,32 @@ class BoundaryMixin(models.Model):
             raise ValidationError({"boundary": error.messages}) from error
 
 
-class SubmunicipalityPage(RoutablePageMixin, BoundaryMixin, Page):
+class AreaRoutesMixin(RoutablePageMixin):
+    """What every area page serves besides itself: its budget page and its RSS and Atom feeds."""
+
+    @route("presupuesto/", name="budget")
+    def budget(self, request):
+        """The budget page: totals, categories, lines and charts for a year (``?anio=``)."""
+        from neighborhoods.budgets import budget_view
+
+        return budget_view(self, request)
+
+    @route("feed/rss/", name="feed_rss")
+    def feed_rss(self, request):
+        """What happens in the area (works, progress updates, news) as an RSS feed."""
+        from neighborhoods.feeds import area_feed
+
+        return area_feed(self, request, "rss")
+
+    @route("feed/atom/", name="feed_atom")
+    def feed_atom(self, request):
+        """The same as an Atom feed."""
+        from neighborhoods.feeds import area_feed
+
+        return area_feed(self, request, "atom")
+
+
+class SubmunicipalityPage(AreaRoutesMixin, BoundaryMixin, Page):
     """A submunicipality (subalcaldía / macrodistrito) and its office.
 
     Editors see the area's summary, its office (address, hours, phone, e-mail), a photo and
@@ -106,27 +131,6 @@ class SubmunicipalityPage(RoutablePageMixin, BoundaryMixin, Page):
         verbose_name = _("submunicipality")
         verbose_name_plural = _("submunicipalities")
 
-    @route("presupuesto/", name="budget")
-    def budget(self, request):
-        """The budget page: totals, categories, lines and charts for a year (``?anio=``)."""
-        from neighborhoods.budgets import budget_view
-
-        return budget_view(self, request)
-
-    @route("feed/rss/", name="feed_rss")
-    def feed_rss(self, request):
-        """What happens in the area (works, progress updates, news) as an RSS feed."""
-        from neighborhoods.feeds import area_feed
-
-        return area_feed(self, request, "rss")
-
-    @route("feed/atom/", name="feed_atom")
-    def feed_atom(self, request):
-        """The same as an Atom feed."""
-        from neighborhoods.feeds import area_feed
-
-        return area_feed(self, request, "atom")
-
     def get_context(self, request, *args, **kwargs):
         from neighborhoods.models.news import NewsPage
 
@@ -138,7 +142,7 @@ class SubmunicipalityPage(RoutablePageMixin, BoundaryMixin, Page):
         return context
 
 
-class NeighborhoodPage(RoutablePageMixin, BoundaryMixin, Page):
+class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, Page):
     """A neighbourhood (barrio / zona): what residents open first.
 
     Editors see a summary, a free body, a photo, the boundary and centre on the map, the
@@ -233,27 +237,6 @@ class NeighborhoodPage(RoutablePageMixin, BoundaryMixin, Page):
     class Meta:
         verbose_name = _("neighbourhood")
         verbose_name_plural = _("neighbourhoods")
-
-    @route("presupuesto/", name="budget")
-    def budget(self, request):
-        """The budget page: totals, categories, lines and charts for a year (``?anio=``)."""
-        from neighborhoods.budgets import budget_view
-
-        return budget_view(self, request)
-
-    @route("feed/rss/", name="feed_rss")
-    def feed_rss(self, request):
-        """What happens in the area (works, progress updates, news) as an RSS feed."""
-        from neighborhoods.feeds import area_feed
-
-        return area_feed(self, request, "rss")
-
-    @route("feed/atom/", name="feed_atom")
-    def feed_atom(self, request):
-        """The same as an Atom feed."""
-        from neighborhoods.feeds import area_feed
-
-        return area_feed(self, request, "atom")
 
     @route("boletin/", name="bulletin")
     def bulletin(self, request):
