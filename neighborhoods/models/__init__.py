@@ -3,6 +3,16 @@
 from .budgets import BudgetLine
 from .governance import AreaTeam
 from .news import NewsPage
+from .participation import (
+    Channel,
+    ConsultationFormField,
+    ConsultationHearing,
+    ConsultationPage,
+    ConsultationStatus,
+    FeedbackFormField,
+    FeedbackFormPage,
+    Submission,
+)
 from .places import NeighborhoodPage, SubmunicipalityPage
 from .snippets import Contractor, WorkCategory
 from .works import PublicWorkDocument, PublicWorkPage, PublicWorkPhoto, PublicWorkUpdate, WorkStatus
@@ -10,6 +20,14 @@ from .works import PublicWorkDocument, PublicWorkPage, PublicWorkPhoto, PublicWo
 __all__ = [
     "AreaTeam",
     "BudgetLine",
+    "Channel",
+    "ConsultationFormField",
+    "ConsultationHearing",
+    "ConsultationPage",
+    "ConsultationStatus",
+    "FeedbackFormField",
+    "FeedbackFormPage",
+    "Submission",
     "Contractor",
     "NeighborhoodPage",
     "NewsPage",

@@ -14,9 +14,10 @@ from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BodyBlock
 from home.forms import AreaPageForm
+from neighborhoods.models.participation import EmbeddedFeedbackMixin
 
 
-class NewsPage(Page):
+class NewsPage(EmbeddedFeedbackMixin, Page):
     """A piece of news for an area: a date, a short introduction, a photo and the story."""
 
     date = models.DateField(_("date"), default=datetime.date.today)
@@ -31,12 +32,14 @@ class NewsPage(Page):
         FieldPanel("intro"),
         FieldPanel("image"),
         FieldPanel("body"),
+        *EmbeddedFeedbackMixin.feedback_panels,
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body"), index.FilterField("date")]
     # Facts: the same in every language, and not overridable in the translation editor.
     override_translatable_fields = [
         SynchronizedField("date", overridable=False),
         SynchronizedField("image", overridable=False),
+        SynchronizedField("feedback_form", overridable=False),
     ]
 
     api_fields = [APIField("date"), APIField("intro"), APIField("image"), APIField("body")]

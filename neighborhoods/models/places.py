@@ -15,6 +15,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BodyBlock
 from home.forms import AreaPageForm
+from neighborhoods.models.participation import EmbeddedFeedbackMixin
 from neighborhoods.geo import latitude_validators, longitude_validators, validate_boundary
 
 
@@ -125,7 +126,12 @@ class SubmunicipalityPage(AreaRoutesMixin, BoundaryMixin, Page):
     template = "pages/submunicipality_page.html"
     base_form_class = AreaPageForm
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["neighborhoods.NeighborhoodPage", "neighborhoods.NewsPage"]
+    subpage_types = [
+        "neighborhoods.NeighborhoodPage",
+        "neighborhoods.NewsPage",
+        "neighborhoods.ConsultationPage",
+        "neighborhoods.FeedbackFormPage",
+    ]
 
     class Meta:
         verbose_name = _("submunicipality")
@@ -142,7 +148,7 @@ class SubmunicipalityPage(AreaRoutesMixin, BoundaryMixin, Page):
         return context
 
 
-class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, Page):
+class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, EmbeddedFeedbackMixin, Page):
     """A neighbourhood (barrio / zona): what residents open first.
 
     Editors see a summary, a free body, a photo, the boundary and centre on the map, the
@@ -197,6 +203,7 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, Page):
             ],
             heading=_("Place"),
         ),
+        *EmbeddedFeedbackMixin.feedback_panels,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -213,6 +220,7 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, Page):
         SynchronizedField("council_phone", overridable=False),
         SynchronizedField("council_email", overridable=False),
         SynchronizedField("boundary", overridable=False),
+        SynchronizedField("feedback_form", overridable=False),
     ]
 
     # Not the council's contact person: a private individual's name is left out of the API.
@@ -232,7 +240,12 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, Page):
     template = "pages/neighborhood_page.html"
     base_form_class = AreaPageForm
     parent_page_types = ["neighborhoods.SubmunicipalityPage"]
-    subpage_types = ["neighborhoods.PublicWorkPage", "neighborhoods.NewsPage"]
+    subpage_types = [
+        "neighborhoods.PublicWorkPage",
+        "neighborhoods.NewsPage",
+        "neighborhoods.ConsultationPage",
+        "neighborhoods.FeedbackFormPage",
+    ]
 
     class Meta:
         verbose_name = _("neighbourhood")
@@ -270,6 +283,7 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from wagtail.models import Locale
 
+        from neighborhoods.glance import at_a_glance, filter_works
         from neighborhoods.models.news import NewsPage
         from neighborhoods.models.snippets import WorkCategory
 
@@ -288,6 +302,8 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, Page):
             }
         for work in works:
             work.display_category = translated.get(work.category.translation_key, work.category)
-        context["works"] = works
+        context["glance"] = at_a_glance(self, works)
+        context["works_filter"] = filter_works(request, works)
+        context["works"] = context["works_filter"].works
         context["news"] = NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk")[:10]
         return context

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
@@ -19,6 +21,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.forms import AreaPageForm
+from neighborhoods.models.participation import EmbeddedFeedbackMixin
 from neighborhoods.geo import latitude_validators, longitude_validators
 
 
@@ -35,7 +38,7 @@ class WorkStatus(models.TextChoices):
 money = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
-class PublicWorkPage(Page):
+class PublicWorkPage(EmbeddedFeedbackMixin, Page):
     """A public work (obra) in a neighbourhood.
 
     Editors see what it is and its category, its status and progress, its planned and actual
@@ -118,6 +121,7 @@ class PublicWorkPage(Page):
         InlinePanel("photos", label=_("Photos")),
         InlinePanel("documents", label=_("Documents")),
         InlinePanel("updates", label=_("Progress updates")),
+        *EmbeddedFeedbackMixin.feedback_panels,
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -140,6 +144,7 @@ class PublicWorkPage(Page):
         SynchronizedField("amount_executed", overridable=False),
         SynchronizedField("latitude", overridable=False),
         SynchronizedField("longitude", overridable=False),
+        SynchronizedField("feedback_form", overridable=False),
     ]
 
     # What the page shows. The reason for an overrun is left out: the page shows it only when the
@@ -237,6 +242,37 @@ class PublicWorkPage(Page):
     @property
     def has_location(self):
         return self.latitude is not None and self.longitude is not None
+
+    def days_late(self, today=None):
+        """How many days behind its planned end the work is (0 when it is not late).
+
+        A work still planned, in progress or paused is late once its planned end has passed; a
+        completed work was late when it ended after its planned end. A cancelled work, or one
+        without a planned end, is never late.
+        """
+        if self.planned_end is None or self.status == WorkStatus.CANCELLED:
+            return 0
+        if self.status == WorkStatus.COMPLETED:
+            if self.actual_end is None:
+                return 0
+            return max((self.actual_end - self.planned_end).days, 0)
+        today = today or timezone.localdate()
+        return max((today - self.planned_end).days, 0)
+
+    @property
+    def is_late(self):
+        """Whether residents see the work flagged as late (see ``days_late``)."""
+        return self.lateness > 0
+
+    @cached_property
+    def lateness(self):
+        """``days_late()`` as of today, for templates."""
+        return self.days_late()
+
+    @property
+    def finished_late(self):
+        """Completed after its planned end: "finished N days late" rather than "N days behind"."""
+        return self.status == WorkStatus.COMPLETED and self.is_late
 
 
 class PublicWorkPhoto(TranslatableMixin, Orderable):
