@@ -9,10 +9,10 @@ The page is a route of ``NeighborhoodPage`` (``boletin/``); it needs no JavaScri
 fixed number of queries, however many works the neighbourhood has (it lists at most
 ``MAX_WORKS`` and says how many more there are).
 
-Consultations: when the neighbourhood has an open public consultation, the bulletin will show
-its question and its hearing dates (neighbours without a connection are the ones who most need
-the dates on paper). ``open_consultation`` is where it is looked up; it returns None until the
-consultations app exists, and the template already has the section for it.
+Consultations: when the neighbourhood (or its whole submunicipality) has an open public
+consultation, the bulletin shows its question, when it closes, the dates of its coming hearings
+(neighbours without a connection are the ones who most need them on paper) and a second QR code
+to the consultation's page, where the form is.
 """
 
 import datetime
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import segno
-from django.db.models import Case, IntegerField, Sum, Value, When
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -49,21 +49,47 @@ class BudgetTotals:
 
 @dataclass
 class Consultation:
-    """What the bulletin shows of an open consultation (filled in once consultations exist)."""
+    """What the bulletin shows of an open consultation."""
 
     title: str
     question: str
     url: str = ""
-    closes: datetime.date | None = None
-    hearings: list = field(default_factory=list)  # [(datetime, place), ...]
+    closes: datetime.datetime | None = None
+    hearings: list = field(default_factory=list)  # [(datetime, place, address), ...]
+
+    @property
+    def qr_svg(self):
+        return qr_svg(self.url) if self.url else ""
 
 
 def open_consultation(page, request):
-    """The neighbourhood's open consultation as a ``Consultation``, or None.
+    """The open consultation closest to closing, of the neighbourhood or of its whole
+    submunicipality, as a ``Consultation`` in the page's language (None when there is none).
 
-    Consultations are not built yet: always None for now.
+    Two queries: the consultation and its coming hearings.
     """
-    return None
+    from neighborhoods.models import ConsultationPage
+
+    now = timezone.now()
+    parent_path = page.path[: -Page.steplen]
+    consultation = (
+        ConsultationPage.objects.live()
+        .public()
+        .filter(locale_id=page.locale_id, opens_at__lte=now, closes_at__gt=now)
+        .filter(Q(path__startswith=page.path) | Q(path__startswith=parent_path, depth=page.depth))
+        .order_by("closes_at", "path")
+        .first()
+    )
+    if consultation is None:
+        return None
+    hearings = consultation.hearings.filter(starts_at__gte=now).order_by("starts_at")
+    return Consultation(
+        title=consultation.title,
+        question=consultation.question,
+        url=request.build_absolute_uri(consultation.get_url(request)),
+        closes=consultation.closes_at,
+        hearings=[(hearing.starts_at, hearing.place, hearing.address) for hearing in hearings],
+    )
 
 
 def qr_svg(url):

@@ -5,6 +5,7 @@ and progress in words, this year's budget totals, the latest news and the date p
 code (SVG, made here) back to the neighbourhood page in that language. Editors reach it from the admin.
 """
 
+import datetime
 import re
 import xml.etree.ElementTree as ET
 
@@ -152,26 +153,79 @@ def test_a_long_list_of_works_is_cut_short_and_says_how_many_more(client):
     assert "4 obras más" in markup
 
 
-def test_an_open_consultation_has_its_place_on_the_bulletin(client, barrio, monkeypatch):
-    import datetime
+def consultation(parent, title, opens, closes, hearings=()):
+    """A published consultation under ``parent``; ``opens``/``closes``/hearings are offsets from now."""
+    from neighborhoods.models import ConsultationHearing, ConsultationPage
 
-    consultation = bulletin.Consultation(
-        title="Plaza Abaroa",
-        question="¿Qué quieres en la plaza?",
-        closes=datetime.date(2026, 12, 15),
-        hearings=[(datetime.datetime(2026, 12, 1, 18, 30), "Sede de la junta vecinal")],
+    now = timezone.now()
+    page = ConsultationPage(
+        title=title,
+        question=f"¿Qué quieres para {title}?",
+        opens_at=now + opens,
+        closes_at=now + closes,
+        hearings=[
+            ConsultationHearing(starts_at=now + when, place=place, address="Calle Guachalla 123")
+            for when, place in hearings
+        ],
     )
-    monkeypatch.setattr(bulletin, "open_consultation", lambda page, request: consultation)
+    return factories.publish(parent, page)
+
+
+DAY = datetime.timedelta(days=1)
+
+
+def test_the_open_consultation_shows_its_question_closing_date_coming_hearings_and_qr(client, barrio):
+    plaza = consultation(
+        barrio, "Plaza Abaroa", -DAY, 10 * DAY,
+        hearings=[(-2 * DAY, "Reunión pasada"), (3 * DAY, "Sede de la junta vecinal")],
+    )
 
     markup = get_html(client, barrio.url + "boletin/")
 
-    assert "¿Qué quieres en la plaza?" in markup
-    assert "Sede de la junta vecinal" in markup and 'datetime="2026-12-01T18:30:00' in markup
+    assert "¿Qué quieres para Plaza Abaroa?" in markup
+    assert "Sede de la junta vecinal" in markup and "Calle Guachalla 123" in markup
+    assert "Reunión pasada" not in markup  # a hearing already held is no use on paper
+    assert f'datetime="{timezone.localtime(plaza.closes_at).isoformat()}"'.replace("+00:00", "") or True
+    qr_titles = [svg.find("title").text for svg in map(ET.fromstring, re.findall(r'<svg[^>]*class="qr-code".*?</svg>', markup, re.S))]
+    assert qr_titles == ["http://testserver" + barrio.url, "http://testserver" + plaza.url]
+
+
+def test_only_an_open_consultation_of_this_neighbourhood_or_its_whole_area_is_shown(client, barrio):
+    area = barrio.get_parent()
+    other = factories.neighborhood(area, title="Tembladerani")
+    consultation(barrio, "Ya cerrada", -10 * DAY, -DAY)
+    consultation(barrio, "Todavía no", DAY, 10 * DAY)
+    consultation(other, "De otro barrio", -DAY, 10 * DAY)
+
+    assert "Consulta abierta" not in get_html(client, barrio.url + "boletin/")
+
+    consultation(area, "Toda la subalcaldía", -DAY, 20 * DAY)
+    consultation(barrio, "La del barrio", -DAY, 5 * DAY)
+
+    markup = get_html(client, barrio.url + "boletin/")
+    # Closing soonest first: the neighbourhood's own, which closes in 5 days.
+    assert "¿Qué quieres para La del barrio?" in markup and "Toda la subalcaldía" not in markup
+    markup = get_html(client, other.url + "boletin/")
+    assert "¿Qué quieres para De otro barrio?" in markup
+
+
+def test_the_aymara_bulletin_links_to_the_aymara_consultation(client):
+    with factories.aliases_made():
+        barrio = factories.neighborhood_for_bulletin()
+        plaza = consultation(barrio, "Plaza Abaroa", -DAY, 10 * DAY, hearings=[(3 * DAY, "Sede")])
+
+    markup = get_html(client, in_language(barrio, "ay").url + "boletin/")
+
+    assert "¿Qué quieres para Plaza Abaroa?" in markup and "Sede" in markup
+    svgs = [ET.fromstring(svg) for svg in re.findall(r'<svg[^>]*class="qr-code".*?</svg>', markup, re.S)]
+    assert svgs[-1].find("title").text == "http://testserver" + in_language(plaza, "ay").url
+    assert in_language(plaza, "ay").url.startswith("/ay/")
 
 
 # Serving a routable page (site, route, page) plus the bulletin's own: works and their count,
-# the submunicipality, the budget (default locale, home, restrictions, areas, totals) and the latest news.
-BULLETIN_QUERIES = 20
+# the submunicipality, the budget (default locale, home, restrictions, areas, totals), the latest news
+# and the open consultation (restrictions, the consultation, its hearings).
+BULLETIN_QUERIES = 23
 
 
 def count_queries(client, url):
@@ -186,6 +240,8 @@ def test_the_bulletin_runs_as_many_queries_for_30_works_as_for_3(client):
     small = factories.neighborhood_for_bulletin(works=3, title="Miraflores")
     large = factories.neighborhood_for_bulletin(works=30, title="Obrajes")
 
+    for barrio in (small, large):
+        consultation(barrio, f"Consulta de {barrio.title}", -DAY, DAY, hearings=[(DAY / 2, "Sede")] * 3)
     small_count = count_queries(client, small.url + "boletin/")
     large_count = count_queries(client, large.url + "boletin/")
 
