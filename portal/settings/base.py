@@ -174,6 +174,18 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Largest request body outside file uploads: a public form posts a few kilobytes, a long page
+# saved in the admin some hundreds; anything bigger is refused with a 400 page in the reader's
+# language. Uploaded images and documents are not counted (their own limits are below).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
+
+# Public forms (neighborhoods/abuse.py): at most N submissions per S seconds from one client to
+# one form ("N/S"), and how many reverse proxies in front of the portal append the client's
+# address to X-Forwarded-For (0: the header is ignored, REMOTE_ADDR is the client).
+PARTICIPATION_RATE_LIMIT = os.environ.get("PARTICIPATION_RATE_LIMIT", "10/600")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# An expired or missing CSRF token: a page in the reader's language, not Django's English one.
+CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mibarrio@localhost")
