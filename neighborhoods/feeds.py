@@ -2,7 +2,7 @@
 
 A resident on a cheap phone follows an area in any feed reader instead of opening the portal to
 check for news. Each feed lists what happened in the area, newest first: works published, dated
-progress updates of those works, news and, later, consultations.
+progress updates of those works, news and consultations as they open.
 
 The feeds are routes of the area pages (``<page url>feed/rss/`` and ``<page url>feed/atom/``, see
 ``neighborhoods.models.places``), so they are served under the reader's language prefix from that
@@ -15,7 +15,7 @@ or private has no feed (Wagtail's serving rules apply to the route).
 Each kind of item comes from one *item source*: a function ``(area, request, limit) -> [FeedItem]``
 listed in ``ITEM_SOURCES``. A source runs a fixed number of queries whatever the number of items,
 and returns at most ``limit`` of its newest items; the feed merges them and keeps the newest
-``FEED_LENGTH``. To add consultations, write one more source and append it to ``ITEM_SOURCES``.
+``FEED_LENGTH``. To add a kind of item, write one more source and append it to ``ITEM_SOURCES``.
 """
 
 import datetime
@@ -123,7 +123,30 @@ def news_items(area, request, limit):
     ]
 
 
-ITEM_SOURCES = [new_works, progress_updates, news_items]
+def consultations_opening(area, request, limit):
+    """Each published consultation of the area, dated when it opens (not before: an upcoming
+    consultation enters the feed on its opening day, when residents can answer)."""
+    from neighborhoods.models import ConsultationPage
+
+    consultations = (
+        public_pages(ConsultationPage.objects.descendant_of(area))
+        .filter(opens_at__lte=timezone.now())
+        .order_by("-opens_at", "-pk")[:limit]
+    )
+    return [
+        FeedItem(
+            guid=_guid(area, request, "consultation", consultation.pk),
+            title=_("Consultation open: %(title)s") % {"title": consultation.title},
+            description=consultation.question,
+            link=consultation.get_full_url(request),
+            date=consultation.opens_at,
+            kind="consultation",
+        )
+        for consultation in consultations
+    ]
+
+
+ITEM_SOURCES = [new_works, progress_updates, news_items, consultations_opening]
 
 
 def area_items(area, request, limit=FEED_LENGTH):

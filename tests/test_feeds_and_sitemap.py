@@ -162,6 +162,40 @@ def test_a_neighbourhood_feed_lists_new_works_progress_updates_and_news(client, 
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_consultation_enters_the_feed_when_it_opens_in_the_readers_language(client, area, kind):
+    from django.utils import timezone
+
+    from neighborhoods.models import ConsultationPage
+
+    now = timezone.now()
+    with factories.aliases_made():
+        open_one = factories.publish(
+            area["barrio"],
+            ConsultationPage(
+                title="Plaza Abaroa", question="¿Qué quieres en la plaza?",
+                opens_at=now - datetime.timedelta(days=2), closes_at=now + datetime.timedelta(days=20),
+            ),
+        )
+        factories.publish(
+            area["barrio"],
+            ConsultationPage(
+                title="Mercado", question="¿Horario del mercado?",
+                opens_at=now + datetime.timedelta(days=3), closes_at=now + datetime.timedelta(days=20),
+            ),
+        )
+
+    _response, parsed = fetch_feed(client, f"{area['barrio'].url}feed/{kind}/")
+    by_title = {entry.title: entry for entry in parsed.entries}
+    assert "Consulta abierta: Plaza Abaroa" in by_title
+    assert not any("Mercado" in title for title in by_title)  # not open yet
+    entry = by_title["Consulta abierta: Plaza Abaroa"]
+    assert entry.link == open_one.full_url and entry.summary == "¿Qué quieres en la plaza?"
+
+    _response, parsed = fetch_feed(client, f"{in_language(area['barrio'], 'ay').url}feed/{kind}/")
+    assert in_language(open_one, "ay").full_url in {entry.link for entry in parsed.entries}
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
 def test_draft_and_private_pages_never_appear_in_a_feed(client, area, kind):
     for page in (area["barrio"], area["sub"], in_language(area["barrio"], "ay")):
         response, parsed = fetch_feed(client, f"{page.url}feed/{kind}/")
