@@ -106,9 +106,9 @@ def image(title=None, size=(1200, 800), **fields):
     n = next(_counter)
     buffer = BytesIO()
     PILImage.new("RGB", size, "steelblue").save(buffer, "PNG")
-    return get_image_model().objects.create(
-        title=title or f"Foto {n}", file=ImageFile(buffer, name=f"foto-{n}.png"), **fields
-    )
+    title = title or f"Foto {n}"
+    fields.setdefault("description", title)  # the alt text, which editors must give
+    return get_image_model().objects.create(title=title, file=ImageFile(buffer, name=f"foto-{n}.png"), **fields)
 
 
 def document(title=None):

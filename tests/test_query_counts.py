@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 # Each includes one query for the page's translations (language switcher and hreflang alternates).
 HOME_QUERIES = 11
 SUBMUNICIPALITY_QUERIES = 15
-NEIGHBORHOOD_QUERIES = 17
+# The neighbourhood's "at a glance" adds 7: the latest progress update, this year's budget counted as
+# the budget pages count it (default locale, home, restricted paths, published areas, the sums) and
+# the submunicipality's office.
+NEIGHBORHOOD_QUERIES = 24
 WORK_QUERIES = 24
 NEWS_QUERIES = 15
 

@@ -222,8 +222,10 @@ class PublicWorkPage(EmbeddedFeedbackMixin, Page):
         from wagtail.images import get_image_model
 
         context = super().get_context(request, *args, **kwargs)
-        # The template renders these images with this filter; keep the two in step.
-        images = get_image_model().objects.prefetch_renditions("width-640")
+        from home.images import PHOTO_RENDITIONS
+
+        # The template renders these images with these renditions (components/photo.html).
+        images = get_image_model().objects.prefetch_renditions(*PHOTO_RENDITIONS)
         context["category"] = self.category.localized if self.category_id else None
         context["photos"] = self.photos.prefetch_related(Prefetch("image", queryset=images))
         context["documents"] = self.documents.select_related("document")
