@@ -191,6 +191,13 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mibarrio@localhost")
 
 # Wagtail
+# Background tasks (django-tasks), such as telling an area's team of a new submission. The
+# immediate backend runs a task right after the submission is committed, in the same process;
+# a failing task is logged and never reaches the resident.
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
+}
+
 WAGTAIL_SITE_NAME = "Mi Barrio"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 # Search: on PostgreSQL each text is stemmed in its own language and readers search in theirs
