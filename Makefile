@@ -45,6 +45,25 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# Leaflet for the interactive maps, pinned by package-lock.json. Production serves it from
+# portal/static/vendor/leaflet (committed), so collectstatic needs no npm.
+node_modules/leaflet/dist/leaflet.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## make vendor-leaflet: copy Leaflet's built files from node_modules into portal/static/vendor/leaflet
+## (then commit them). The source-map comment is dropped: the map is not shipped.
+LEAFLET_DIR := portal/static/vendor/leaflet
+.PHONY: vendor-leaflet
+vendor-leaflet: node_modules/leaflet/dist/leaflet.js
+	rm -rf $(LEAFLET_DIR) && mkdir -p $(LEAFLET_DIR)/images
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/leaflet/dist/leaflet.js > $(LEAFLET_DIR)/leaflet.js
+	cp node_modules/leaflet/dist/leaflet.css $(LEAFLET_DIR)/
+	cp node_modules/leaflet/dist/images/*.png $(LEAFLET_DIR)/images/
+	cp node_modules/leaflet/LICENSE $(LEAFLET_DIR)/LICENSE
+	printf 'Leaflet %s from the npm registry (make vendor-leaflet), BSD 2-Clause licence: see LICENSE.\n' \
+		"$$(node -p 'require("./node_modules/leaflet/package.json").version')" > $(LEAFLET_DIR)/VERSION
+
 ## make messages: extract the interface strings into locale/<lang>/LC_MESSAGES/django.po (needs GNU
 ## gettext), fill the English catalog (msgstr = msgid) and compile every catalog to .mo with polib.
 ## Then translate the new empty Spanish entries (and commit the .po and .mo files).

@@ -1,12 +1,13 @@
-"""Public URLs of the neighbourhoods app that are not pages: the open-data downloads.
+"""Public URLs of the neighbourhoods app that are not pages: open-data downloads and map views.
 
 Included by ``portal/urls.py`` inside ``i18n_patterns`` (so they answer under every language
 prefix) and before Wagtail's catch-all. See ``neighborhoods.opendata`` for the scheme.
 """
 
-from django.urls import re_path
+from django.urls import path, re_path
 
 from neighborhoods import opendata
+from neighborhoods.views import maps
 
 FILENAME = r"(?P<filename>(?:obras|presupuesto)\.(?:csv|json|csv-metadata\.json)|obras\.geojson|areas\.geojson)"
 
@@ -17,4 +18,6 @@ urlpatterns = [
         opendata.download,
         name="opendata_area",
     ),
+    path("mapa/donde/", maps.find, name="map_find"),
+    path("mapa/<int:page_id>/geojson/", maps.geojson, name="map_geojson"),
 ]

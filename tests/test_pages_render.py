@@ -71,7 +71,9 @@ def assert_page_shell(markup):
     assert 'href="#main"' in markup
     assert '<meta name="viewport"' in markup
     assert "/static/css/mibarrio.css" in markup
-    assert "<script" not in markup
+    # JavaScript only enhances: no inline script, only the portal's own deferred files (the maps').
+    scripts = re.findall(r"<script\b[^>]*>", markup)
+    assert all(re.fullmatch(r'<script src="/static/js/[\w.-]+\.js" defer>', tag) for tag in scripts), scripts
     assert outline.errors == []
     assert outline.stack == []
     assert len(outline.ids) == len(set(outline.ids)), "duplicate id attributes"

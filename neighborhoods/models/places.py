@@ -16,7 +16,8 @@ from wagtail_localize.fields import SynchronizedField
 from home.blocks import BodyBlock
 from home.forms import AreaPageForm
 from neighborhoods.models.participation import EmbeddedFeedbackMixin
-from neighborhoods.geo import latitude_validators, longitude_validators, validate_boundary
+from neighborhoods.geo import bounding_box, latitude_validators, longitude_validators, validate_boundary
+from neighborhoods.maps import BoundaryWidget
 
 
 class BoundaryMixin(models.Model):
@@ -32,6 +33,13 @@ class BoundaryMixin(models.Model):
         ),
     )
 
+    # The boundary's bounding box, kept by save(): "find my neighbourhood" asks the database
+    # only for the few neighbourhoods whose box holds the point (see neighborhoods/maps.py).
+    bbox_west = models.FloatField(null=True, blank=True, editable=False, db_index=True)
+    bbox_south = models.FloatField(null=True, blank=True, editable=False, db_index=True)
+    bbox_east = models.FloatField(null=True, blank=True, editable=False, db_index=True)
+    bbox_north = models.FloatField(null=True, blank=True, editable=False, db_index=True)
+
     class Meta:
         abstract = True
 
@@ -41,6 +49,17 @@ class BoundaryMixin(models.Model):
             validate_boundary(self.boundary)
         except ValidationError as error:
             raise ValidationError({"boundary": error.messages}) from error
+
+    def save(self, *args, **kwargs):
+        try:
+            box = bounding_box(self.boundary)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            box = None  # a boundary saved without validation that is not GeoJSON: found by no point
+        self.bbox_west, self.bbox_south, self.bbox_east, self.bbox_north = box or (None, None, None, None)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "boundary" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "bbox_west", "bbox_south", "bbox_east", "bbox_north"}
+        super().save(*args, **kwargs)
 
 
 class AreaRoutesMixin(RoutablePageMixin):
@@ -103,7 +122,7 @@ class SubmunicipalityPage(AreaRoutesMixin, BoundaryMixin, Page):
             ],
             heading=_("Office"),
         ),
-        FieldPanel("boundary"),
+        FieldPanel("boundary", widget=BoundaryWidget),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
     override_translatable_fields = [
@@ -199,7 +218,7 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, EmbeddedFeedbackMixin, Pa
             [
                 FieldPanel("population"),
                 FieldRowPanel([FieldPanel("center_latitude"), FieldPanel("center_longitude")]),
-                FieldPanel("boundary"),
+                FieldPanel("boundary", widget=BoundaryWidget),
             ],
             heading=_("Place"),
         ),

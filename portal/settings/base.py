@@ -231,3 +231,13 @@ OPEN_DATA_LICENSE = {
     "name": os.environ.get("OPEN_DATA_LICENSE_NAME", "CC BY 4.0"),
     "url": os.environ.get("OPEN_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
 }
+
+# Maps. The background tiles of the interactive map (any XYZ tile server; its attribution is shown
+# on the map); boundaries and works are drawn over a plain background when tiles cannot load.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+# The city's box (west, south, east, north: longitude, latitude): every boundary must lie inside.
+# The default takes in La Paz with El Alto, the southern valleys and the northern slopes.
+CITY_BBOX = tuple(float(v) for v in env_list("CITY_BBOX", "-68.30,-16.70,-67.90,-16.30"))
