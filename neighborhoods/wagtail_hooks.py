@@ -102,3 +102,8 @@ def page_listing_bulletin_button(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def page_header_bulletin_button(page, user, view_name, next_url=None):
     return bulletin_button(page, priority=67)
+
+
+# --- Participation: who sees submissions, assisted submissions (see participation_hooks) ------
+
+from neighborhoods import participation_hooks  # noqa: E402, F401

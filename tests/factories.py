@@ -230,3 +230,70 @@ def neighborhood_for_bulletin(works=3, title="Sopocachi"):
     budget_line(barrio, fiscal_year=year, amount_allocated=Decimal("50000.00"), amount_executed=Decimal("5000.00"))
     budget_line(barrio, fiscal_year=year - 1, amount_allocated=Decimal("999999.00"), amount_executed=Decimal("1.00"))
     return barrio
+
+
+# ---- Participation: form pages and submissions (helper "staff", S5) ---------------------------
+# Questions of a typical consultation: (clean_name, label, field_type, choices, personal_data).
+
+CONSULTATION_QUESTIONS = (
+    ("opinion", "¿Qué opina del proyecto?", "multiline", "", False),
+    ("prioridad", "¿Qué es lo más urgente?", "radio", "Agua\nVías\nParques", False),
+    ("nombre", "Su nombre", "singleline", "", True),
+)
+
+
+def form_fields(model, questions=CONSULTATION_QUESTIONS):
+    return [
+        model(
+            clean_name=name, label=label, field_type=field_type, choices=choices,
+            required=not personal, personal_data=personal,
+        )
+        for name, label, field_type, choices, personal in questions
+    ]
+
+
+def consultation(parent, title=None, questions=CONSULTATION_QUESTIONS, **fields):
+    """A published consultation open since yesterday and for a month, with ``questions``."""
+    from django.utils import timezone
+
+    from neighborhoods.models import ConsultationFormField, ConsultationPage
+
+    n = next(_counter)
+    now = timezone.now()
+    fields.setdefault("opens_at", now - datetime.timedelta(days=1))
+    fields.setdefault("closes_at", now + datetime.timedelta(days=30))
+    fields.setdefault("question", "¿Cómo mejoramos la plaza?")
+    if any(personal for *_rest, personal in questions):
+        fields.setdefault("personal_data_notice", "Para responderle. Se borra a los 180 días.")
+    page = ConsultationPage(
+        title=title or f"Consulta {n}", form_fields=form_fields(ConsultationFormField, questions), **fields
+    )
+    return publish(parent, page)
+
+
+def feedback_form(parent, title=None, questions=CONSULTATION_QUESTIONS[:1], **fields):
+    from neighborhoods.models import FeedbackFormField, FeedbackFormPage
+
+    n = next(_counter)
+    if any(personal for *_rest, personal in questions):
+        fields.setdefault("personal_data_notice", "Para responderle. Se borra a los 180 días.")
+    page = FeedbackFormPage(
+        title=title or f"Su opinión {n}", form_fields=form_fields(FeedbackFormField, questions), **fields
+    )
+    return publish(parent, page)
+
+
+def submission(page, submitted_at=None, language="es", channel="web", **data):
+    """A stored submission of the form ``page`` (on its Spanish original) with answers ``data``."""
+    from neighborhoods.models.participation import Submission
+
+    item = Submission.objects.create(
+        page=page.original_page(), form_data=data, language=language, channel=channel
+    )
+    if submitted_at is not None:
+        Submission.objects.filter(pk=item.pk).update(submit_time=submitted_at)
+        item.refresh_from_db()
+    return item
+
+
+# ---- end of participation (S5) -----------------------------------------------------------------

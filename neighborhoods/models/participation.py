@@ -16,13 +16,13 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, AbstractFormSubmission
-from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.forms import AreaPageForm
+from neighborhoods.submission_access import SubmissionsPanel as FormSubmissionsPanel  # S5: only the area's team
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -129,6 +129,11 @@ class ParticipationFormMixin(models.Model):
 
     def get_submissions(self):
         return Submission.objects.filter(page=self.original_page())
+
+    def get_submissions_list_view_class(self):  # S5 (staff): merged list, participation columns
+        from neighborhoods.views.submissions import ParticipationSubmissionsListView
+
+        return ParticipationSubmissionsListView
 
 
 # Fields shared by every language version of a form page: dates, addresses, settings.
