@@ -213,6 +213,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Every image needs a description: the alt text of the public pages (home/images.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.ImageForm"
+# A form sent without a valid security token gets the portal's 403 page, translated (home/errors.py).
+CSRF_FAILURE_VIEW = "home.errors.csrf_failure"
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 
