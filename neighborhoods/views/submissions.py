@@ -44,7 +44,8 @@ def _local(moment):
 
 
 def _spreadsheet_safe(value):
-    """Text a resident typed, made inert for spreadsheets: a leading ``=``, ``+``… is quoted."""
+    """Text a resident typed, made inert for a spreadsheet opening the CSV: a leading ``=``,
+    ``+``… is quoted."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -130,7 +131,11 @@ class ParticipationSubmissionsListView(SubmissionsListView):
 
     def to_row_dict(self, item):
         values = self.row_values(item)
-        return OrderedDict((name, _spreadsheet_safe(values[name])) for name in self.list_export)
+        return OrderedDict((name, values[name]) for name in self.list_export)
+
+    def write_csv_row(self, writer, row_dict):
+        # XLSX cells are written as text already (Wagtail); a CSV file has no types.
+        return super().write_csv_row(writer, {name: _spreadsheet_safe(value) for name, value in row_dict.items()})
 
     def channel_counts(self):
         """(channel label, count) for every channel that has submissions, most first."""
