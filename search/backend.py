@@ -23,23 +23,52 @@ Guaraní and English trees as an alias whose text is the Spanish original. So:
 Autocomplete keeps modelsearch's ``simple`` configuration (prefixes must not be stemmed), and
 fuzzy search does not use configurations at all.
 
+**Accents.** Residents type ``obras publicas`` for ``obras públicas`` and editors sometimes
+forget an accent, so every word written with accents (or ñ, ü, Guaraní's nasal marks…) is
+indexed twice: as written, and folded (``públicas`` and ``publicas``); and every word of a query
+is looked up as typed *or* folded (``('canalización' | 'canalizacion') & 'obras'``). Folding
+happens in Python (``search.text.fold``), so no PostgreSQL extension is needed. Indexing the
+folded form *besides* the written one, rather than instead of it, keeps Spanish stemming whole:
+the stemmer needs the accent to recognise some endings ("canalización" and "canalizaciones"
+both become ``canaliz``, but "canalizacion" stays ``canalizacion``), so folding before stemming
+would stop "canalización" from finding "canalizaciones" (``tests/test_search.py`` measures it).
+
+**Title norms.** modelsearch's PostgreSQL index recomputes, after every update, the average title
+length over the whole index and rewrites every row whose norm is the default: two scans of the
+index table for each page published, which grows with the city (``bench/search.py`` measures
+it). Here only the rows just written get their norm, from an average cached for an hour; a full
+``update_index`` recomputes every norm as before.
+
 Selected in ``portal/settings/base.py`` when the database is PostgreSQL (the module imports
 anywhere; the functions deciding languages and configurations are tested on SQLite too).
 """
 
 import copy
 import operator
+import re
 from collections import defaultdict
 from functools import reduce
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
+from django.db.models import Avg
+from django.db.models.functions import Length
+from django.db.models.sql.subqueries import InsertQuery
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 from modelsearch.backends.database.postgres.postgres import (
+    IndexEntry,
+    ObjectIndexer,
     PostgresIndex,
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
 )
+from modelsearch.backends.database.postgres.query import Lexeme
+from modelsearch.query import Phrase, PlainText
+from modelsearch.utils import get_content_type_pk
+
+from search.text import fold
 
 #: The configuration of a language missing from ``SEARCH_CONFIG_BY_LANGUAGE``: no stemming.
 UNSTEMMED = "simple"
@@ -117,23 +146,107 @@ def content_languages(objs):
     return result
 
 
+def folded_words(text):
+    """The words of ``text`` that change when folded, folded: "Vías públicas de El Alto" → "Vias publicas"."""
+    return " ".join(folded for word in text.split() if (folded := fold(word)) != word)
+
+
+#: Cache key of the average title length (in lexemes) that title norms are computed from.
+TITLE_LENGTH_CACHE_KEY = "search:average-title-length"
+TITLE_LENGTH_CACHE_SECONDS = 60 * 60
+
+
+class FoldingObjectIndexer(ObjectIndexer):
+    """modelsearch's indexer, adding each text's words that have accents, folded (see the module)."""
+
+    def as_vector(self, texts, for_autocomplete=False):
+        texts = [(text, weight) for text, weight in texts if text and text.strip()]
+        extra = [(folded, weight) for text, weight in texts if (folded := folded_words(text))]
+        return super().as_vector(texts + extra, for_autocomplete=for_autocomplete)
+
+
 class LanguageAwareIndex(PostgresIndex):
-    """Index each object with its content language's configuration."""
+    """Index each object with its content language's configuration, accents both ways."""
 
     def add_items(self, model, objs):
+        if not model.get_search_fields():
+            return
         objs = list(objs)
+        if not objs:
+            return
         groups = defaultdict(list)
         for obj, language in zip(objs, content_languages(objs), strict=True):
             groups[config_for_language(language)].append(obj)
+        content_type_pk = get_content_type_pk(model)
         for config, group in groups.items():
-            # modelsearch's indexer takes the configuration from the index's backend.
-            index = copy.copy(self)
-            index.backend = self.backend.with_config(config)
-            super(LanguageAwareIndex, index).add_items(model, group)
+            self._upsert(content_type_pk, [FoldingObjectIndexer(obj, self.backend.with_config(config)) for obj in group])
+        self._set_title_norms(content_type_pk, [str(obj.pk) for obj in objs])
+
+    def _upsert(self, content_type_pk, indexers):
+        """Write the index rows of ``indexers`` (modelsearch's ``add_items``, minus the title norms)."""
+        compiler = InsertQuery(IndexEntry).get_compiler(connection=self.write_connection)
+        rows, params = [], []
+        for indexer in indexers:
+            values = [content_type_pk, indexer.id]
+            placeholders = ["%s", "%s"]
+            for name in ("title", "autocomplete", "body"):
+                value = compiler.prepare_value(IndexEntry._meta.get_field(name), getattr(indexer, name))
+                sql, sql_params = value.as_sql(compiler, self.write_connection)
+                placeholders.append(sql)
+                values.extend(sql_params)
+            values.extend([indexer.title_text, indexer.body_text])
+            rows.append(f"({', '.join(placeholders)}, 1.0, %s, %s)")
+            params.extend(values)
+        with self.write_connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {IndexEntry._meta.db_table}
+                    (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
+                (VALUES {", ".join(rows)})
+                ON CONFLICT (content_type_id, object_id)
+                DO UPDATE SET title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete,
+                              body = EXCLUDED.body, title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text
+                """,  # noqa: S608 - table name from the model, values as parameters
+                params,
+            )
+
+    def average_title_length(self):
+        """The index's average title length in lexemes, from the cache (recomputed once an hour)."""
+        average = cache.get(TITLE_LENGTH_CACHE_KEY)
+        if average is None:
+            average = (
+                self.entries.annotate(title_length=Length("title"))
+                .filter(title_length__gt=0)
+                .aggregate(Avg("title_length"))["title_length__avg"]
+            )
+            if average is None:
+                return None
+            cache.set(TITLE_LENGTH_CACHE_KEY, average, TITLE_LENGTH_CACHE_SECONDS)
+        return average
+
+    def _set_title_norms(self, content_type_pk, object_ids):
+        """Give the rows just written their title norm (average title length / this title's length)."""
+        average = self.average_title_length()
+        if average is None:
+            return
+        with self.write_connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {IndexEntry._meta.db_table} SET title_norm = %s / length(title)
+                WHERE content_type_id = %s AND object_id = ANY(%s) AND length(title) > 0
+                """,  # noqa: S608 - table name from the model
+                [average, content_type_pk, object_ids],
+            )
+
+    def _refresh_title_norms(self, full=False):
+        """After a full rebuild (``update_index``), every norm from a fresh average, as modelsearch does."""
+        cache.delete(TITLE_LENGTH_CACHE_KEY)
+        super()._refresh_title_norms(full=full)
 
 
 class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
-    """Look the words up with each of the reader's configurations (an OR of tsqueries)."""
+    """Look the words up with each of the reader's configurations (an OR of tsqueries), each
+    word as typed or folded."""
 
     def get_config(self, backend):
         return reader_configs()
@@ -145,6 +258,28 @@ class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
         if any(tsquery is None for tsquery in tsqueries):
             return None
         return reduce(operator.or_, tsqueries)
+
+    def build_tsquery_content(self, query, config=None, invert=False):
+        if isinstance(query, PlainText):
+            lexemes = [self.either_form(term, invert) for term in re.split(r"[\s\-]+", query.query_string) if term]
+            if not lexemes:
+                return None
+            combine = operator.and_ if query.operator == "and" else operator.or_
+            return SearchQuery(reduce(combine, lexemes), search_type="raw", config=config)
+        if isinstance(query, Phrase) and (folded := fold(query.query_string)) != query.query_string:
+            phrases = [SearchQuery(text, search_type="phrase", config=config) for text in (query.query_string, folded)]
+            return ~(phrases[0] | phrases[1]) if invert else phrases[0] | phrases[1]
+        return super().build_tsquery_content(query, config=config, invert=invert)
+
+    @staticmethod
+    def either_form(term, invert=False):
+        """The term as typed or folded ("públicas" → 'públicas' | 'publicas'); inverted, neither."""
+        lexeme = Lexeme(term, invert=invert)
+        folded = fold(term)
+        if folded == term:
+            return lexeme
+        other = Lexeme(folded, invert=invert)
+        return lexeme & other if invert else lexeme | other
 
 
 class LanguageAwareSearchBackend(PostgresSearchBackend):

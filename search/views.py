@@ -2,37 +2,105 @@
 
 Every page exists in every language (a translation, or an alias showing the Spanish text: see
 ``home/localization.py``), so searching the active locale's pages gives a reader everything in
-their language plus the Spanish fallbacks, each linked under their own prefix. How words are
-matched per language on PostgreSQL is ``search/backend.py``.
-"""
+their language plus the Spanish fallbacks, each linked under their own prefix (and marked as
+Spanish). How words are matched per language and without accents on PostgreSQL is
+``search/backend.py``; what the page shows, and in which order, is ``search/results.py``.
 
-import unicodedata
+A reader sees: the box with their words; editors' recommendations and the places they named
+first; the results, ten a page, with their words marked; links narrowing them to a kind of page,
+a submunicipality or a neighbourhood; and, beside them, the budgets and categories of works
+that mention the words. Anything typed into the address gives a normal page.
+"""
 
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
-from wagtail.models import Locale, Page
+from django.utils.translation import gettext as _
+from wagtail.models import Locale
 
-MAX_QUERY_LENGTH = 200
+from search import filters
+from search.results import (
+    PinnedThenFound,
+    budget_areas,
+    category_named,
+    describe,
+    found_pages,
+    in_filters,
+    matching_categories,
+    named_places,
+    promotions,
+)
+from search.text import MAX_QUERY_LENGTH, clean_query, highlight_terms
+
 RESULTS_PER_PAGE = 10
 
 
-def clean_query(raw):
-    """The words to look for, safe for every database.
-
-    Control and unassigned characters become spaces (PostgreSQL refuses NUL), and so do double
-    quotes: plain-text search gives them no meaning, and modelsearch's SQLite backend passes them
-    unescaped to FTS5, which fails (wagtail/wagtail#13227). Runs of spaces collapse, and the
-    length is capped like the input box's.
-    """
-    text = "".join(" " if char == '"' or unicodedata.category(char)[0] == "C" else char for char in raw)
-    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
-
-
 def search(request):
-    query = clean_query(request.GET.get("q", ""))
-    results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().filter(locale=Locale.get_active()).specific().search(query)
-    # get_page: a page number that is not a number gives the first page, one out of range the last.
-    results_page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "pages/search.html", {"search_query": query, "search_results": results_page})
+    query, shortened = clean_query(request.GET.get("q", ""))
+    locale = Locale.get_active()
+    notes = []
+    if shortened:
+        notes.append(_("Your search was shortened to its first %(count)s characters.") % {"count": MAX_QUERY_LENGTH})
+
+    result_type = filters.type_for(request.GET.get("tipo", ""))
+    area = filters.area_for(request.GET.get("area", ""), locale)
+    category = category_named(request.GET.get("categoria", ""), locale)
+    if category:
+        result_type = filters.type_for("obra")
+    asked = (("tipo", result_type), ("area", area), ("categoria", category))
+    if any(request.GET.get(name) and value is None for name, value in asked):
+        notes.append(_("A filter in the address was not understood and is left out."))
+
+    context = {
+        "search_query": query,
+        "notes": notes,
+        "result_types": filters.available_types(),
+        "result_type": result_type,
+        "area": area,
+        "category": category,
+        "search_results": None,
+    }
+    if query or area or result_type or category:
+        terms = highlight_terms(query)
+        pinned = []
+        if query and not category:
+            pinned = [
+                item
+                for item in promotions(query, locale) + named_places(query, locale)
+                if _pinned_page(item) is None or in_filters(_pinned_page(item), result_type, area)
+            ]
+            pinned = _without_repeats(pinned)
+        found = found_pages(
+            query,
+            locale,
+            result_type=result_type,
+            area=area,
+            category_code=category.code if category else None,
+            leave_out=[page.pk for item in pinned if (page := _pinned_page(item)) is not None],
+        )
+        results_page = Paginator(PinnedThenFound(pinned, found), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        results_page.object_list = describe(list(results_page.object_list), terms, request, locale.language_code)
+        context["search_results"] = results_page
+        context["submunicipalities"] = filters.submunicipalities(locale)
+        if area:
+            context["area_submunicipality"] = filters.submunicipality_of(area)
+            context["neighborhoods"] = filters.neighborhoods_of(context["area_submunicipality"])
+        if query and results_page.number == 1 and not (result_type or area or category):
+            context["budget_areas"] = budget_areas(query, locale, request, terms)
+            context["categories"] = matching_categories(query, locale)
+    return TemplateResponse(request, "pages/search.html", context)
+
+
+def _pinned_page(item):
+    return item[1] if isinstance(item, tuple) else item
+
+
+def _without_repeats(items):
+    seen, kept = set(), []
+    for item in items:
+        page = _pinned_page(item)
+        key = ("page", page.pk) if page is not None else ("link", item[0].pk)
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
+

@@ -32,8 +32,8 @@ def result_links(client, url):
     """The (href, title) of each result on a search page."""
     response = client.get(url)
     assert response.status_code == 200, url
-    markup = response.content.decode()
-    return re.findall(r'<h3><a href="([^"]+)">([^<]+)</a></h3>', markup)
+    markup = re.sub(r"</?mark>", "", response.content.decode())  # matched words are highlighted
+    return re.findall(r'<h3(?: lang="[a-z]+")?><a href="([^"]+)">([^<]+)</a></h3>', markup)
 
 
 def result_urls(client, url):

@@ -1,0 +1,86 @@
+"""What a reader can narrow a search to, as plain links: a kind of page, an area, a category.
+
+The kinds are a table of model names, looked up when used: a kind whose model is not installed
+(yet) is simply not offered, so adding a page type is adding it here.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+
+@dataclass(frozen=True)
+class ResultType:
+    """A kind of result a reader can ask for (``?tipo=<key>``)."""
+
+    key: str
+    label: str
+    model_names: tuple
+
+    def models(self):
+        """The installed page models of this kind (none while a model has not landed yet)."""
+        found = []
+        for name in self.model_names:
+            try:
+                found.append(apps.get_model(name))
+            except LookupError:
+                continue
+        return found
+
+
+RESULT_TYPES = (
+    ResultType("obra", _("Works"), ("neighborhoods.PublicWorkPage",)),
+    ResultType("consulta", _("Consultations"), ("neighborhoods.ConsultationPage",)),
+    ResultType("noticia", _("News"), ("neighborhoods.NewsPage",)),
+    ResultType("barrio", _("Neighbourhoods"), ("neighborhoods.NeighborhoodPage", "neighborhoods.SubmunicipalityPage")),
+)
+
+#: Areas a search can be limited to (``?area=<page id>``).
+AREA_MODEL_NAMES = ("neighborhoods.SubmunicipalityPage", "neighborhoods.NeighborhoodPage")
+
+
+def available_types():
+    """The kinds whose models are installed, in the table's order."""
+    return [result_type for result_type in RESULT_TYPES if result_type.models()]
+
+
+def type_for(key):
+    """The available kind named ``key``, or None."""
+    return next((result_type for result_type in available_types() if result_type.key == key), None)
+
+
+def area_models():
+    return [apps.get_model(name) for name in AREA_MODEL_NAMES]
+
+
+def area_for(raw_id, locale):
+    """The live, public submunicipality or neighbourhood with id ``raw_id`` in ``locale``, or None."""
+    if not (raw_id or "").isascii() or not (raw_id or "").isdigit() or len(raw_id) > 18:
+        return None
+    return (
+        Page.objects.live()
+        .public()
+        .type(*area_models())
+        .filter(pk=int(raw_id), locale=locale)
+        .specific()
+        .first()
+    )
+
+
+def submunicipalities(locale):
+    """The submunicipalities of the reader's language tree, by name."""
+    model = apps.get_model(AREA_MODEL_NAMES[0])
+    return list(model.objects.live().public().filter(locale=locale).order_by("title"))
+
+
+def submunicipality_of(area):
+    """``area`` if it is a submunicipality, else the submunicipality it is in."""
+    return area if isinstance(area, apps.get_model(AREA_MODEL_NAMES[0])) else area.get_parent()
+
+
+def neighborhoods_of(submunicipality):
+    """The neighbourhoods of a submunicipality, by name."""
+    model = apps.get_model(AREA_MODEL_NAMES[1])
+    return list(model.objects.child_of(submunicipality).live().public().order_by("title"))

@@ -1,0 +1,286 @@
+"""What a search shows, in order: editors' recommendations, the places named by the query, then
+the pages found by full-text search; beside them, the areas whose budget mentions the words and
+the categories of works they name.
+
+Every piece costs a fixed number of queries, whatever the number of results.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.html import strip_tags
+from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.models import Locale, Page
+from wagtail.search.backends import get_search_backend
+from wagtail.search.utils import normalise_query_string
+
+from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
+from search.backend import content_languages
+from search.filters import area_models
+from search.text import comparable, excerpt, fold, highlight
+
+#: Pages named by the query put first, at most.
+MAX_NAMED_PLACES = 5
+#: A name is matched by its beginning once the query is this long ("Sopo" → Sopocachi).
+MIN_PREFIX_LENGTH = 3
+#: Budget lines read for the "Budget" group, and areas shown in it.
+MAX_BUDGET_LINES = 30
+MAX_BUDGET_AREAS = 5
+MAX_CATEGORIES = 5
+#: Fields whose text can make a result's excerpt, the first that has the words winning.
+EXCERPT_FIELDS = ("search_description", "summary", "intro", "description")
+
+
+@dataclass
+class Result:
+    """One entry of the results list, as the template shows it."""
+
+    url: str
+    title: str
+    page: Page | None = None
+    kind: str = ""
+    excerpt: str = ""
+    places: list = field(default_factory=list)
+    language: str = ""  # the language the text is in, when not the reader's
+    recommended: bool = False
+
+
+class PinnedThenFound:
+    """A sequence for Django's Paginator: pages put first (``pinned``), then the search's results.
+
+    ``found`` must already leave the pinned pages out. Counting costs one query; a slice costs
+    one search query (none when it holds only pinned pages).
+    """
+
+    def __init__(self, pinned, found):
+        self.pinned = list(pinned)
+        self.found = found
+
+    def count(self):
+        return len(self.pinned) + (self.found.count() if self.found is not None else 0)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return list(self[index : index + 1])[0]
+        start, stop = index.start or 0, index.stop
+        items = self.pinned[start:stop]
+        if self.found is not None and (stop is None or stop > len(self.pinned)):
+            found_start = max(0, start - len(self.pinned))
+            found_stop = None if stop is None else stop - len(self.pinned)
+            items += list(self.found[found_start:found_stop])
+        return items
+
+
+def named_places(query, locale, limit=MAX_NAMED_PLACES):
+    """The submunicipalities and neighbourhoods whose name the query is, or begins, in that order.
+
+    Compared without accents or case, against the whole name or its end ("cotahuma" names
+    "Subalcaldía Cotahuma"). Two queries for all the places of the language.
+    """
+    wanted = comparable(query)
+    if not wanted:
+        return []
+    ranked = []
+    candidates = (
+        Page.objects.live().public().type(*area_models()).filter(locale=locale).values_list("pk", "title", "depth")
+    )
+    for pk, title, depth in candidates:
+        words = comparable(title).split()
+        endings = [" ".join(words[i:]) for i in range(len(words))]
+        if wanted in endings:
+            ranked.append((0, depth, title, pk))
+        elif len(wanted) >= MIN_PREFIX_LENGTH and any(ending.startswith(wanted) for ending in endings):
+            ranked.append((1, depth, title, pk))
+    ids = [pk for *_rest, pk in sorted(ranked)[:limit]]
+    pages = Page.objects.filter(pk__in=ids).specific().in_bulk() if ids else {}
+    return [pages[pk] for pk in ids if pk in pages]
+
+
+def promotions(query, locale):
+    """Editors' recommended results for the query, for a reader of ``locale``.
+
+    A promoted page in the reader's language is shown as it is; a promoted Spanish page, the
+    source of every other language, is shown as its translation or alias in the reader's tree;
+    a promoted page in another language is for that language's readers only. External links
+    are for everyone. Matched like Wagtail's promotions (lower case, spaces collapsed), and also
+    without accents. Two or three queries.
+    """
+    strings = {normalise_query_string(query), normalise_query_string(fold(query))}
+    chosen = list(
+        SearchPromotion.objects.filter(query__query_string__in=strings)
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+    source = Locale.get_default()
+    keys = {p.page.translation_key for p in chosen if p.page and p.page.locale_id == source.pk}
+    in_reader_tree = {}
+    if keys and locale.pk != source.pk:
+        in_reader_tree = {
+            page.translation_key: page
+            for page in Page.objects.live().public().filter(locale=locale, translation_key__in=keys).specific()
+        }
+    shown = []
+    for promotion in chosen:
+        if promotion.page is None:
+            if promotion.external_link_url:
+                shown.append((promotion, None))
+            continue
+        page = promotion.page
+        if page.locale_id != locale.pk:
+            page = in_reader_tree.get(page.translation_key) if page.locale_id == source.pk else None
+        if page is not None and page.live:
+            shown.append((promotion, page))
+    # The promoted pages themselves, specific, live and public, in one query per page type.
+    ids = [page.pk for _promotion, page in shown if page is not None]
+    visible = Page.objects.live().public().filter(pk__in=ids).specific().in_bulk() if ids else {}
+    return [(promotion, visible[page.pk] if page else None) for promotion, page in shown if not page or page.pk in visible]
+
+
+def in_filters(page, result_type, area):
+    """Whether a pinned page fits the reader's filters (a kind, an area)."""
+    if result_type and not isinstance(page, tuple(result_type.models())):
+        return False
+    return not (area and not page.path.startswith(area.path))
+
+
+def found_pages(query, locale, result_type=None, area=None, category_code=None, leave_out=()):
+    """The pages found by full-text search (by title without a query), as a lazy result set."""
+    if category_code:
+        queryset = PublicWorkPage.objects.filter(
+            category__in=list(WorkCategory.objects.filter(code=category_code).values_list("pk", flat=True))
+        )
+    elif result_type:
+        queryset = Page.objects.type(*result_type.models())
+    else:
+        queryset = Page.objects.all()
+    queryset = queryset.live().public().filter(locale=locale)
+    if area:
+        queryset = queryset.descendant_of(area, inclusive=True)
+    if leave_out:
+        queryset = queryset.exclude(pk__in=list(leave_out))
+    if not query:
+        return queryset.specific().order_by("title", "pk")
+    return queryset.specific().search(query)
+
+
+def page_text(page):
+    """The texts of ``page`` an excerpt can come from, in order of preference."""
+    texts = []
+    for name in EXCERPT_FIELDS:
+        value = getattr(page, name, "")
+        if isinstance(value, str) and value.strip():
+            texts.append(strip_tags(value) if name == "description" else value)
+    return texts
+
+
+def describe(items, terms, request, reader_language):
+    """Turn pages (and ``(promotion, page)`` pairs) into ``Result``s for the template.
+
+    Three or four queries for any number of items: the languages their texts are in, and the
+    names of the areas they are in.
+    """
+    pages = [item[1] if isinstance(item, tuple) else item for item in items]
+    pages_only = [page for page in pages if page is not None]
+    languages = dict(zip([p.pk for p in pages_only], content_languages(pages_only), strict=True))
+    steplen = Page.steplen
+    area_depths = (3, 4)  # submunicipality, neighbourhood
+    ancestor_paths = {
+        page.path[: steplen * depth] for page in pages_only for depth in area_depths if page.depth > depth
+    }
+    area_names = dict(Page.objects.filter(path__in=ancestor_paths).values_list("path", "title")) if ancestor_paths else {}
+
+    results = []
+    for item, page in zip(items, pages, strict=True):
+        promotion = item[0] if isinstance(item, tuple) else None
+        if page is None:
+            results.append(
+                Result(
+                    url=promotion.external_link_url,
+                    title=highlight(promotion.external_link_text or promotion.external_link_url, terms),
+                    excerpt=excerpt(promotion.description, terms),
+                    recommended=True,
+                )
+            )
+            continue
+        texts = ([promotion.description] if promotion and promotion.description else []) + page_text(page)
+        chosen = next((text for text in texts if excerpt(text, terms) and "<mark>" in excerpt(text, terms)), None)
+        language = languages.get(page.pk, reader_language)
+        results.append(
+            Result(
+                url=page.get_url(request),
+                title=highlight(page.title, terms),
+                page=page,
+                kind=page.specific_class._meta.verbose_name if page.specific_class else "",
+                excerpt=excerpt(chosen or (texts[0] if texts else ""), terms),
+                places=[
+                    area_names[page.path[: steplen * depth]]
+                    for depth in area_depths
+                    if page.depth > depth and page.path[: steplen * depth] in area_names
+                ],
+                language="" if language == reader_language else language,
+                recommended=promotion is not None,
+            )
+        )
+    return results
+
+
+def budget_areas(query, locale, request, terms):
+    """The areas whose budget lines mention the query, each with a link to its budget page.
+
+    Lines belong to the Spanish pages; each area is shown and linked in the reader's tree.
+    Three queries (the lines, the areas in the reader's language, their page types).
+    """
+    lines = list(get_search_backend().search(query, BudgetLine.objects.select_related("area"))[:MAX_BUDGET_LINES])
+    by_area = {}
+    for line in lines:
+        by_area.setdefault(line.area.translation_key, []).append(line)
+    keys = list(by_area)[:MAX_BUDGET_AREAS]
+    if not keys:
+        return []
+    areas = {
+        page.translation_key: page
+        for page in Page.objects.live().public().filter(locale=locale, translation_key__in=keys).specific()
+    }
+    groups = []
+    for key in keys:
+        area = areas.get(key)
+        if area is None or not hasattr(area, "reverse_subpage"):
+            continue
+        groups.append(
+            {
+                "area": area,
+                "url": area.get_url(request) + area.reverse_subpage("budget"),
+                "count": len(by_area[key]),
+                "lines": [
+                    {"year": line.fiscal_year, "description": highlight(line.description, terms)}
+                    for line in by_area[key][:3]
+                ],
+            }
+        )
+    return groups
+
+
+def matching_categories(query, locale):
+    """The categories of works whose name the query matches, in the reader's language where translated.
+
+    One or two queries.
+    """
+    source = Locale.get_default()
+    categories = WorkCategory.objects.filter(locale_id__in={locale.pk, source.pk})
+    found = list(get_search_backend().search(query, categories)[:20])
+    by_code = {}
+    for category in found:
+        if category.code not in by_code or category.locale_id == locale.pk:
+            by_code[category.code] = category
+    return list(by_code.values())[:MAX_CATEGORIES]
+
+
+def category_named(code, locale):
+    """The category with ``code``, in the reader's language if translated, else in Spanish; or None."""
+    if not code or len(code) > 40:
+        return None
+    candidates = {c.locale_id: c for c in WorkCategory.objects.filter(code=code)}
+    return candidates.get(locale.pk) or candidates.get(Locale.get_default().pk) or next(iter(candidates.values()), None)
+
