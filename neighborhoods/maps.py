@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
-from wagtail.models import Locale
+from wagtail.coreutils import get_supported_content_language_variant
 
 from neighborhoods.geo import bounding_box, boundary_geometry, point_in_boundary, polygons_of
 
@@ -259,8 +260,8 @@ def parse_point(latitude, longitude):
     return (lng, lat), None
 
 
-def candidates(longitude, latitude, locale):
-    """Published, public neighbourhoods of ``locale`` whose bounding box holds the point.
+def candidates(longitude, latitude, language_code):
+    """Published, public neighbourhoods in a language whose bounding box holds the point.
 
     The box columns are indexed, so the database hands over only the few neighbourhoods near the
     point, however many the city has; the exact test is then made on their boundaries.
@@ -271,7 +272,7 @@ def candidates(longitude, latitude, locale):
         NeighborhoodPage.objects.live()
         .public()
         .filter(
-            locale=locale,
+            locale__language_code=language_code,
             bbox_west__lte=longitude,
             bbox_east__gte=longitude,
             bbox_south__lte=latitude,
@@ -281,19 +282,15 @@ def candidates(longitude, latitude, locale):
     )
 
 
-def find_neighborhood(longitude, latitude, locale=None):
-    """The neighbourhood whose boundary contains the point, in ``locale`` (the reader's), or None.
+def find_neighborhood(longitude, latitude, language_code=None):
+    """The neighbourhood whose boundary contains the point, in the reader's language, or None.
 
     A point on a border shared by two neighbourhoods goes to the first in the page tree. When the
     reader's language has no copy of the neighbourhood yet, the Spanish page is given.
     """
-    locale = locale or Locale.get_active()
-    locales = [locale]
-    default = Locale.get_default()
-    if default.pk != locale.pk:
-        locales.append(default)
-    for each in locales:
-        for page in candidates(longitude, latitude, each):
+    language_code = language_code or get_supported_content_language_variant(translation.get_language())
+    for code in dict.fromkeys([language_code, settings.LANGUAGE_CODE]):
+        for page in candidates(longitude, latitude, code):
             if point_in_boundary(longitude, latitude, page.boundary):
                 return page
     return None
