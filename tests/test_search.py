@@ -534,3 +534,52 @@ def test_the_results_page_runs_a_fixed_number_of_queries(client, django_assert_m
         assert client.get("/ay/search/?q=mejoramiento").status_code == 200
     with django_assert_max_num_queries(SEARCH_QUERIES):
         assert client.get(f"/es/search/?q=mejoramiento&area={barrio.pk}&tipo=obra").status_code == 200
+
+
+# ---- the generated city of the benchmark ----------------------------------------------------------
+
+
+def test_generate_city_builds_a_valid_searchable_city_in_every_language(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from neighborhoods.models import BudgetLine, NeighborhoodPage, NewsPage, PublicWorkPage, SubmunicipalityPage
+
+    output = StringIO()
+    call_command(
+        "generate_city", "--submunicipalities=2", "--neighborhoods=3", "--works=5", "--news=2",
+        "--budget-lines=1", verbosity=0, stdout=output,
+    )  # fmt: skip
+
+    spanish = {"locale__language_code": "es"}
+    assert SubmunicipalityPage.objects.filter(**spanish).count() == 2
+    assert NeighborhoodPage.objects.filter(**spanish).count() == 3
+    assert PublicWorkPage.objects.filter(**spanish).count() == 5
+    assert NewsPage.objects.filter(**spanish).count() == 2
+    assert BudgetLine.objects.count() == 3 * 2
+    assert PublicWorkPage.objects.filter(locale__language_code="ay", alias_of__isnull=False).count() == 5
+    assert "Generated in" in output.getvalue()
+    problems = Page.find_problems()
+    assert all(not found for found in problems), problems
+
+    work = PublicWorkPage.objects.filter(**spanish).first()
+    alias = in_language(work, "ay")
+    assert client.get(work.url).status_code == 200
+    assert client.get(alias.url).status_code == 200
+    assert (alias.url, work.title) in results(client, "/ay/search/", {"q": work.title})
+    # Growing the city keeps the tree valid.
+    call_command("generate_city", "--submunicipalities=0", "--neighborhoods=1", "--works=2", "--news=0", verbosity=0, stdout=output)
+    assert PublicWorkPage.objects.filter(**spanish).count() == 7
+    assert all(not found for found in Page.find_problems())
+
+
+def test_generate_city_refuses_a_database_with_real_content():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    factories.neighborhood(title="Sopocachi")
+
+    with pytest.raises(CommandError, match="real pages"):
+        call_command("generate_city", "--works=1", verbosity=0)
+    call_command("generate_city", "--submunicipalities=1", "--neighborhoods=1", "--works=1", "--news=0", "--force", verbosity=0)
