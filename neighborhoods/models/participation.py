@@ -121,6 +121,27 @@ class ParticipationFormMixin(models.Model):
     def get_submission_class(self):
         return Submission
 
+    # Whether residents may send answers now (a consultation only while it is open).
+    accepts_submissions = True
+
+    def refusal_message(self):
+        """What a resident who sends answers while the form takes none reads."""
+        return _("This form is not taking answers.")
+
+    def serve(self, request, *args, **kwargs):
+        """The form in the reader's language, and what happens when a resident sends it
+        (``neighborhoods.submissions``)."""
+        from neighborhoods.submissions import serve
+
+        return serve(self, request)
+
+    def process_form_submission(self, form):
+        """Store a valid form's answers on the Spanish original; the team is e-mailed in the
+        background once the submission is committed, never here."""
+        from neighborhoods.submissions import store_submission
+
+        return store_submission(self, form)
+
     def original_page(self):
         """The page submissions are stored on: the Spanish original of this form (or itself)."""
         if self.locale_id == Locale.get_default().pk:
@@ -226,6 +247,21 @@ class ConsultationPage(ParticipationFormMixin, AbstractEmailForm):
     @property
     def is_open(self):
         return self.status == ConsultationStatus.OPEN
+
+    @property
+    def accepts_submissions(self):
+        return self.is_open
+
+    def refusal_message(self):
+        if self.status == ConsultationStatus.UPCOMING:
+            return _("This consultation is not open yet: your answers were not saved. Come back once it opens.")
+        return _("This consultation has closed: your answers were not saved.")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["status"] = self.status
+        context["hearings"] = sorted(self.hearings.all(), key=lambda hearing: hearing.starts_at)
+        return context
 
 
 class ConsultationFormField(ParticipationFormField):
