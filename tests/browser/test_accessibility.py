@@ -19,6 +19,9 @@ def page_types(city, language_code):
         "home": f"/{language_code}/",
         **urls,
         "budget": f"{urls['submunicipality']}presupuesto/",
+        "works filtered": f"{urls['neighbourhood']}?estado=in_progress&categoria=vias",
+        "works filter ignored": f"{urls['neighbourhood']}?estado=no-existe",
+        "bulletin": f"{urls['neighbourhood']}boletin/",
         "search results": f"/{language_code}/search/?q=Victoria",
         "not found": f"/{language_code}/no-existe/",
     }

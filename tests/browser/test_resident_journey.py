@@ -38,7 +38,8 @@ def find_neighbourhood_and_work_by_links(page, city):
     expect(page.get_by_role("heading", level=1)).to_have_text(city.area.title)
     main.get_by_role("link", name=city.neighborhood.title, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(city.neighborhood.title)
-    main.get_by_role("link", name=city.work.title, exact=True).click()
+    # From the works list (the latest progress, at the top, links the same work).
+    main.locator("#obras").get_by_role("link", name=city.work.title, exact=True).click()
     expect(page).to_have_url(re.compile(rf"{re.escape(city.work.url)}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(city.work.title)
     expect(main).to_contain_text(city.work.project_code)
