@@ -279,6 +279,8 @@ def candidates(longitude, latitude, language_code):
             bbox_north__gte=latitude,
         )
         .order_by("path")
+        # What the exact test and the page's address need, nothing more.
+        .only("id", "path", "depth", "url_path", "title", "slug", "locale_id", "live", "boundary")
     )
 
 

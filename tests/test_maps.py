@@ -38,6 +38,12 @@ EAST = polygon(square(-68.13, -16.51))
 SPLIT = {"type": "MultiPolygon", "coordinates": [[square(-68.11, -16.51)], [square(-68.09, -16.51)]]}
 
 
+def on_the_map(title):
+    """The accessible name of an outline's link in the Spanish map (apart from the list's link)."""
+    with translation.override("es"):
+        return translation.gettext("%(title)s (on the map)") % {"title": title}
+
+
 def html(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
@@ -66,7 +72,7 @@ def test_the_home_page_map_outlines_each_submunicipality_with_a_link(client, cit
     assert re.search(r'<svg class="map-svg" viewBox="[-\d. ]+" role="group" aria-labelledby="map-title"', markup)
     assert '<title id="map-title">' in markup and "<figcaption" in markup
     for page in (area, other):
-        assert f'<a href="{page.url}" class="map-area" aria-label="{page.title}"><title>{page.title}</title><path d="M' in markup
+        assert f'<a href="{page.url}" class="map-area" aria-label="{on_the_map(page.title)}"><title>{page.title}</title><path d="M' in markup
     # The city map offers "find my neighbourhood" as a plain form.
     assert '<form class="map-find" id="map-find-form" method="get" action="/es/mapa/donde/"' in markup
     assert f'data-geojson-url="/es/mapa/{factories.home_page().pk}/geojson/"' in markup
@@ -80,7 +86,7 @@ def test_the_submunicipality_map_draws_its_outline_and_links_its_neighbourhoods(
     assert '<figure class="map map--submunicipality"' in markup
     assert markup.count('<path class="map-area map-area--current"') == 1
     for barrio in (west, east, split):
-        assert f'<a href="{barrio.url}" class="map-area" aria-label="{barrio.title}">' in markup
+        assert f'<a href="{barrio.url}" class="map-area" aria-label="{on_the_map(barrio.title)}">' in markup
     # Holes and MultiPolygons: one subpath per ring.
     west_path = re.search(rf'<a href="{west.url}"[^>]*><title>[^<]*</title><path d="([^"]+)"', markup).group(1)
     split_path = re.search(rf'<a href="{split.url}"[^>]*><title>[^<]*</title><path d="([^"]+)"', markup).group(1)
