@@ -288,9 +288,11 @@ def serve(page, request):
         return render_form_page(page, request, form, about=about)
     scope = f"participation-form:{page.original_page().pk}"
     if abuse.rate_limited(request, scope):
-        return render_form_page(
+        response = render_form_page(
             page, request, form, about=about, refusal=abuse.rate_limit_message(request, scope), status=429
         )
+        response["Retry-After"] = str(abuse.retry_after(request, scope))  # G5: when to send again, in seconds
+        return response
     submission = store_submission(
         page, form, fields=fields, about_page=original_of(about) if about is not None else None
     )

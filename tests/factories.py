@@ -297,3 +297,17 @@ def submission(page, submitted_at=None, language="es", channel="web", **data):
 
 
 # ---- end of participation (S5) -----------------------------------------------------------------
+
+
+# ---- Participation: embedded feedback (helper "public", P5) ------------------------------------
+
+
+def embed_feedback(page, form_page):
+    """Choose the feedback form ``form_page`` for ``page`` (neighbourhood, work or news) and publish it."""
+    page.feedback_form = form_page
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+# ---- end of embedded feedback (P5) --------------------------------------------------------------
