@@ -268,16 +268,22 @@ def candidates(longitude, latitude, language_code):
     """
     from neighborhoods.models import NeighborhoodPage
 
-    return (
-        NeighborhoodPage.objects.live()
-        .public()
-        .filter(
-            locale__language_code=language_code,
+    # The boxes are read from the neighbourhoods' own table first (its indexes), so the database
+    # does not walk every page of the language to find the few neighbourhoods near the point.
+    near = (
+        NeighborhoodPage.objects.filter(
             bbox_west__lte=longitude,
             bbox_east__gte=longitude,
             bbox_south__lte=latitude,
             bbox_north__gte=latitude,
         )
+        .order_by()
+        .values("pk")
+    )
+    return (
+        NeighborhoodPage.objects.live()
+        .public()
+        .filter(pk__in=near, locale__language_code=language_code)
         .order_by("path")
         # What the exact test and the page's address need, nothing more.
         .only("id", "path", "depth", "url_path", "title", "slug", "locale_id", "live", "boundary")
