@@ -11,6 +11,8 @@ Why it is shaped like this:
   their area's collection. The builder looks each one up by that identity and only creates what
   is missing, so running it twice changes nothing (no duplicates, no new revisions).
 - Nothing is random and nothing depends on today's date: dates count from ``REFERENCE_DATE``.
+  Consultations are the exception: they are dated from the moment the demo is loaded, so that
+  each area always has one upcoming, one open and one closed (see "Participation" below).
 - Geography is a grid of rectangles: each submunicipality is a rectangle (with a gap to its
   neighbours, so none overlap), split 2×2 into its neighbourhoods, each inset in its cell so they
   sit inside the area and apart from each other. A neighbourhood's centre and its works' locations
@@ -32,6 +34,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.models import Locale, ReferenceIndex
@@ -44,7 +47,9 @@ from neighborhoods.governance import ensure_translators_group, set_up_area
 from neighborhoods.models import (
     AreaTeam,
     BudgetLine,
+    ConsultationPage,
     Contractor,
+    FeedbackFormPage,
     NeighborhoodPage,
     NewsPage,
     PublicWorkPage,
@@ -53,6 +58,12 @@ from neighborhoods.models import (
     SubmunicipalityPage,
     WorkCategory,
     WorkStatus,
+)
+from neighborhoods.models.participation import (
+    ConsultationFormField,
+    ConsultationHearing,
+    FeedbackFormField,
+    Submission,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -630,6 +641,298 @@ def non_demo_places(examples=3):
 
 
 # --------------------------------------------------------------------------------------------
+# Participation: consultations, feedback forms and what residents sent
+# --------------------------------------------------------------------------------------------
+#
+# Unlike works and news, consultations are dated from the moment the demo is loaded, so that
+# each area has one that is upcoming, open and closed when you look at it (they drift with
+# time like real ones: load the demo again on a fresh database to reset them). Their answers
+# are created only with the form (a second run adds none). Free-text answers of residents who
+# answered in Aymara or Quechua are left empty: the demo never invents text in those languages;
+# their choice answers are stored, as always, in the original's (Spanish) wording.
+
+PERSONAL_DATA_NOTICE = (
+    "Pedimos su nombre y teléfono solo para responderle si lo desea. Son opcionales y se borran "
+    "a los 180 días. (Datos de demostración.)"
+)
+
+
+@dataclass(frozen=True)
+class ConsultationData:
+    key: str  # unique within its area
+    status: str  # "upcoming", "open" or "closed"
+    in_neighborhood: int | None  # index of the neighbourhood it belongs to; None: the area itself
+    title: str  # templates with {area} and {barrio}
+    question: str
+    context: str
+    priorities: tuple  # the options of the single-choice question
+    opens_days: int  # days from now (negative: in the past)
+    closes_days: int
+    hearing_days: tuple = ()  # days from now of its hearings, at 18:30
+    answers: int = 0
+    results: str = ""
+    response: str = ""
+
+
+CONSULTATIONS = (
+    ConsultationData(
+        "presupuesto-2027",
+        "upcoming",
+        None,
+        "Presupuesto participativo 2027 de {area}",
+        "¿Qué obras deberían priorizarse en {area} el próximo año?",
+        "La subalcaldía reparte el presupuesto de inversión de 2027 entre los barrios. Antes de "
+        "decidir, queremos saber qué obras consideran más urgentes.",
+        ("Vías y gradas", "Agua y alcantarillado", "Salud y educación", "Parques y deportes"),
+        opens_days=12,
+        closes_days=45,
+        hearing_days=(20,),
+    ),
+    ConsultationData(
+        "plaza",
+        "open",
+        0,
+        "Mejoramiento de la plaza de {barrio}",
+        "¿Qué necesita la plaza de {barrio}?",
+        "La junta vecinal pidió mejorar la plaza. Hay presupuesto para una de estas propuestas.",
+        ("Juegos infantiles", "Bancas y sombra", "Iluminación", "Cancha multiuso"),
+        opens_days=-9,
+        closes_days=21,
+        hearing_days=(-3, 6),
+        answers=8,
+    ),
+    ConsultationData(
+        "seguridad-vial",
+        "closed",
+        1,
+        "Seguridad vial en {barrio}",
+        "¿Dónde hacen falta pasos de cebra, reductores o semáforos en {barrio}?",
+        "Hubo accidentes cerca de la unidad educativa. Preguntamos a los vecinos dónde actuar primero.",
+        ("Pasos de cebra", "Reductores de velocidad", "Semáforo peatonal", "Más control de tránsito"),
+        opens_days=-95,
+        closes_days=-35,
+        hearing_days=(-60,),
+        answers=10,
+        results=(
+            "<p>Recibimos {count} respuestas por la web, en papel, por teléfono y en la audiencia "
+            "ciudadana. La mayoría pidió pasos de cebra y reductores de velocidad frente a la unidad "
+            "educativa.</p>"
+        ),
+        response=(
+            "<p>Lo que escuchamos: el cruce frente a la escuela es peligroso a la hora de entrada. "
+            "Lo que haremos: pintar pasos de cebra y colocar dos reductores de velocidad antes de "
+            "fin de año, y pedir control de tránsito a la hora de entrada.</p>"
+        ),
+    ),
+)
+
+#: The questions of every demo consultation: (key, label, type, choices, required, personal).
+#: ``{priorities}`` is replaced by the consultation's own options.
+CONSULTATION_QUESTIONS = (
+    ("prioridad", "¿Qué es lo más importante para usted?", "radio", "{priorities}", True, False),
+    ("opinion", "Su opinión o propuesta", "multiline", "", False, False),
+    ("zona", "¿En qué calle o zona vive?", "singleline", "", False, False),
+    ("temas", "¿Qué otros temas le preocupan?", "checkboxes",
+     "Agua\nAlumbrado\nSeguridad\nTransporte\nÁreas verdes", False, False),
+    ("personas_hogar", "¿Cuántas personas viven en su hogar?", "number", "", False, False),
+    ("fecha_preferida", "¿Qué día le conviene para una reunión vecinal?", "date", "", False, False),
+    ("nombre", "Su nombre (opcional)", "singleline", "", False, True),
+    ("telefono", "Su teléfono (opcional)", "singleline", "", False, True),
+)
+
+FEEDBACK_QUESTIONS = (
+    ("valoracion", "¿Cómo valora lo que ve en esta página?", "radio", "Muy bien\nBien\nRegular\nMal", True, False),
+    ("comentario", "Su comentario", "multiline", "", False, False),
+    ("nombre", "Su nombre (opcional)", "singleline", "", False, True),
+    ("telefono", "Su teléfono (opcional)", "singleline", "", False, True),
+)
+FEEDBACK_ANSWERS = 5
+
+#: How the n-th answer of a form arrived and in which language (cycled). Answers that did not
+#: come through the web were typed in by the area's editor.
+ANSWER_WAYS = (
+    ("web", "es"),
+    ("web", "ay"),
+    ("paper", "es"),
+    ("phone", "qu"),
+    ("web", "en"),
+    ("hearing", "es"),
+    ("web", "qu"),
+    ("paper", "ay"),
+)
+OPINIONS_ES = (
+    "Es urgente, los vecinos lo pedimos hace años.",
+    "Estoy de acuerdo, pero que avisen antes de empezar.",
+    "Prefiero que se mejore primero lo que ya existe.",
+    "Que participen las juntas vecinales en el control.",
+)
+OPINIONS_EN = ("Good idea, please keep us informed.",)
+PEOPLE = ("Juana Mamani (ficticia)", "Pedro Quispe (ficticio)", "Rosa Condori (ficticia)")
+
+
+def answer_data(questions, priorities, n):
+    """The n-th demo answer to a form with ``questions``: deterministic, in the resident's language."""
+    channel, language = ANSWER_WAYS[n % len(ANSWER_WAYS)]
+    text = {"es": OPINIONS_ES[n % len(OPINIONS_ES)], "en": OPINIONS_EN[0]}.get(language, "")
+    data = {}
+    for name, _label, field_type, _choices, _required, personal in questions:
+        if personal:
+            if n % 3 == 0:  # one in three leaves a name and phone, with consent
+                data[name] = PEOPLE[n % len(PEOPLE)] if name == "nombre" else f"7000{n:04d}"
+                data["consent"] = True
+            else:
+                data[name] = ""
+        elif field_type == "radio":
+            data[name] = priorities[(n * 3) % len(priorities)]
+        elif field_type == "checkboxes":
+            data[name] = ["Agua", "Seguridad"] if n % 2 else ["Alumbrado"]
+        elif field_type == "number":
+            data[name] = str(2 + n % 5)
+        elif field_type == "date":
+            data[name] = (REFERENCE_DATE + datetime.timedelta(days=40 + n)).isoformat()
+        elif field_type == "multiline":
+            data[name] = text
+        else:
+            data[name] = "" if language in ("ay", "qu") else f"Calle {n + 1} (ficticia)"
+    return channel, language, data
+
+
+class ParticipationDemo:
+    """The consultations, feedback forms and submissions of the demo (mixed into DemoBuilder)."""
+
+    def _form_fields(self, model, key, questions, priorities=()):
+        return [
+            model(
+                translation_key=demo_key("form-field", f"{key}-{name}"),
+                locale=self.locale,
+                clean_name=name,
+                label=label,
+                field_type=field_type,
+                choices=choices.format(priorities="\n".join(priorities)),
+                required=required,
+                personal_data=personal,
+            )
+            for name, label, field_type, choices, required, personal in questions
+        ]
+
+    def _feedback_form(self, area_page, area):
+        key = demo_key("feedback-form", area.key)
+        page = self._existing(FeedbackFormPage, key)
+        if page is not None:
+            self.report.count("feedback forms", False)
+            return page
+        page = FeedbackFormPage(
+            translation_key=key,
+            title=f"Su opinión sobre las obras y los barrios de {area.name}",
+            slug="su-opinion",
+            intro=f"{DEMO_LABEL} Cuéntenos qué le parece esta obra, noticia o barrio. {DEMO_SENTENCE}",
+            form_fields=self._form_fields(FeedbackFormField, f"feedback-{area.key}", FEEDBACK_QUESTIONS),
+            personal_data_notice=PERSONAL_DATA_NOTICE,
+            thank_you_text="<p>Gracias: el equipo de la subalcaldía lee cada comentario.</p>",
+            to_address=f"{area.key}@mibarrio.example",
+            subject="Nuevo comentario de un vecino",
+        )
+        return self._publish(area_page, page, "feedback forms")
+
+    def _show_feedback_form(self, page, form):
+        """Choose ``form`` on an existing demo page that has none yet (a demo loaded before
+        feedback forms existed), with a published revision."""
+        if form is None or page.feedback_form_id is not None:
+            return
+        page.feedback_form = form
+        page.save_revision(user=self.admin, clean=False).publish(user=self.admin)
+
+    def _participation(self, area_page, area, area_number, feedback, editor):
+        now = timezone.now()
+        barrios = [
+            self._existing(NeighborhoodPage, demo_key("neighborhood", slugify(barrio)))
+            for barrio in area.neighborhoods
+        ]
+        for data in CONSULTATIONS:
+            parent = area_page if data.in_neighborhood is None else barrios[data.in_neighborhood]
+            self._consultation(parent, area, data, now, editor)
+        if not Submission.objects.filter(page=feedback).exists():
+            about = list(PublicWorkPage.objects.filter(feedback_form=feedback).order_by("path"))
+            about += list(NeighborhoodPage.objects.filter(feedback_form=feedback))
+            answers = [
+                answer_data(FEEDBACK_QUESTIONS, ("Muy bien", "Bien", "Regular", "Mal"), n + area_number)
+                for n in range(FEEDBACK_ANSWERS)
+            ]
+            moments = [now - datetime.timedelta(days=2 + 3 * n, hours=n) for n in range(FEEDBACK_ANSWERS)]
+            self._submissions(feedback, answers, moments, editor, about=about)
+
+    def _consultation(self, parent, area, data, now, editor):
+        barrio = parent.title
+        key = demo_key("consultation", f"{area.key}-{data.key}")
+        page = self._existing(ConsultationPage, key)
+        if page is not None:
+            self.report.count("consultations", False)
+            return page
+        opens_at = (now + datetime.timedelta(days=data.opens_days)).replace(hour=8, minute=0, second=0, microsecond=0)
+        closes_at = (now + datetime.timedelta(days=data.closes_days)).replace(
+            hour=23, minute=59, second=0, microsecond=0
+        )
+        answers = [answer_data(CONSULTATION_QUESTIONS, data.priorities, n) for n in range(data.answers)]
+        page = ConsultationPage(
+            translation_key=key,
+            title=data.title.format(area=area.name, barrio=barrio),
+            question=data.question.format(area=area.name, barrio=barrio),
+            context=f"<p>{DEMO_SENTENCE}</p><p>{data.context}</p>",
+            opens_at=opens_at,
+            closes_at=closes_at,
+            form_fields=self._form_fields(
+                ConsultationFormField, f"{area.key}-{data.key}", CONSULTATION_QUESTIONS, data.priorities
+            ),
+            hearings=[
+                ConsultationHearing(
+                    translation_key=demo_key("hearing", f"{area.key}-{data.key}-{n}"),
+                    locale=self.locale,
+                    starts_at=timezone.localtime(now + datetime.timedelta(days=days)).replace(
+                        hour=18, minute=30, second=0, microsecond=0
+                    ),
+                    place=(
+                        f"Sede de la Subalcaldía {area.name}"
+                        if data.in_neighborhood is None
+                        else f"Junta Vecinal de {barrio}"
+                    ),
+                    address=area.office_address,
+                )
+                for n, days in enumerate(data.hearing_days)
+            ],
+            results_summary=data.results.format(count=len(answers)),
+            response=data.response,
+            personal_data_notice=PERSONAL_DATA_NOTICE,
+            thank_you_text="<p>Gracias por participar. Publicaremos los resultados al cerrar la consulta.</p>",
+            to_address=f"{area.key}@mibarrio.example",
+            subject="Nueva respuesta a una consulta",
+        )
+        self._publish(parent, page, "consultations")
+        if answers:
+            span = min(closes_at, now) - opens_at
+            moments = [opens_at + span * (n + 1) / (len(answers) + 1) for n in range(len(answers))]
+            self._submissions(page, answers, moments, editor)
+        return page
+
+    def _submissions(self, page, answers, moments, editor, about=()):
+        submissions = [
+            Submission(
+                page=page,
+                form_data=data,
+                language=language,
+                channel=channel,
+                recorded_by=None if channel == "web" else editor,
+                about_page=about[n % len(about)] if about else None,
+            )
+            for n, (channel, language, data) in enumerate(answers)
+        ]
+        Submission.objects.bulk_create(submissions)
+        for submission, moment in zip(submissions, moments, strict=True):
+            submission.submit_time = moment  # auto_now_add set "now" on creation
+        Submission.objects.bulk_update(submissions, ["submit_time"])
+        self.report.created["submissions"] += len(submissions)
+
+
+# --------------------------------------------------------------------------------------------
 # The builder
 # --------------------------------------------------------------------------------------------
 
@@ -644,7 +947,7 @@ class DemoReport:
         (self.created if created else self.existing)[kind] += 1
 
 
-class DemoBuilder:
+class DemoBuilder(ParticipationDemo):
     """Create, in the default language, whatever part of the demo city is missing.
 
     ``log`` receives a line of progress per submunicipality.
@@ -846,6 +1149,8 @@ class DemoBuilder:
         reviewer = self._user(reviewer_username(area), f"reviewer of {area.name}")
         reviewer.groups.add(team.reviewers)
 
+        # Created before the pages that show it: they choose it as they are created.
+        feedback = self._feedback_form(page, area)
         self._news(
             page,
             demo_key("news", f"area-{area.key}"),
@@ -853,14 +1158,20 @@ class DemoBuilder:
             f"Vecinos y juntas vecinales de {area.name} revisaron las obras priorizadas para el próximo año.",
             REFERENCE_DATE - datetime.timedelta(days=3 + area_number),
             images["panorama"],
+            feedback_form=feedback,
         )
         self._area_budget(page, area_number)
         places = zip(area.neighborhoods, area.populations, neighborhood_bboxes(area.bbox), strict=True)
-        for barrio, population, bbox in places:
-            number = self._neighborhood(page, area, barrio, bbox, population, images, number)
+        for index, (barrio, population, bbox) in enumerate(places):
+            number = self._neighborhood(
+                page, area, barrio, bbox, population, images, number, feedback_form=feedback, show_form=index == 0
+            )
+        self._participation(page, area, area_number, feedback, editor)
         return number
 
-    def _neighborhood(self, area_page, area, barrio, bbox, population, images, number):
+    def _neighborhood(self, area_page, area, barrio, bbox, population, images, number, feedback_form, show_form):
+        """``feedback_form`` is shown on the neighbourhood's first work, and on the neighbourhood
+        itself when ``show_form``."""
         slug = slugify(barrio)
         key = demo_key("neighborhood", slug)
         page = self._existing(NeighborhoodPage, key)
@@ -890,10 +1201,13 @@ class DemoBuilder:
                 council_phone="+591 2 000 0200",
                 council_email=f"junta.{slug}@mibarrio.example",
                 boundary=polygon(bbox),
+                feedback_form=feedback_form if show_form else None,
             )
             self._publish(area_page, page, "neighbourhoods")
         else:
             self.report.count("neighbourhoods", False)
+            if show_form:
+                self._show_feedback_form(page, feedback_form)
 
         self._news(
             page,
@@ -904,23 +1218,26 @@ class DemoBuilder:
             images["barrio"],
         )
         works = []
-        for spot in WORK_SPOTS[:WORKS_PER_NEIGHBORHOOD]:
-            works.append(self._work(page, plan_work(number, barrio), point_in(bbox, *spot), images))
+        for n, spot in enumerate(WORK_SPOTS[:WORKS_PER_NEIGHBORHOOD]):
+            form = feedback_form if n == 0 else None
+            works.append(self._work(page, plan_work(number, barrio), point_in(bbox, *spot), images, form))
             number += 1
         self._neighborhood_budget(page, works, number // WORKS_PER_NEIGHBORHOOD)
         return number
 
-    def _work(self, parent, plan, location, images):
+    def _work(self, parent, plan, location, images, feedback_form=None):
         key = demo_key("work", plan.project_code)
         existing = self._existing(PublicWorkPage, key)
         if existing is not None:
             self.report.count("works", False)
+            self._show_feedback_form(existing, feedback_form)
             return existing
         fields = dict(plan.fields)
         contractor_key = fields.pop("contractor_key")
         latitude, longitude = location
         page = PublicWorkPage(
             translation_key=key,
+            feedback_form=feedback_form,
             title=plan.title,
             project_code=plan.project_code,
             category=self.categories[plan.category.code],
@@ -1010,12 +1327,15 @@ class DemoBuilder:
                     allocated * EXECUTION_BY_YEAR[year],
                 )
 
-    def _news(self, parent, key, title, intro, date, image):
-        if self._existing(NewsPage, key) is not None:
+    def _news(self, parent, key, title, intro, date, image, feedback_form=None):
+        existing = self._existing(NewsPage, key)
+        if existing is not None:
             self.report.count("news", False)
+            self._show_feedback_form(existing, feedback_form)
             return
         page = NewsPage(
             translation_key=key,
+            feedback_form=feedback_form,
             title=title,
             date=date,
             intro=f"{DEMO_LABEL} {intro}",

@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision
 
@@ -26,7 +27,9 @@ from neighborhoods.governance import TRANSLATORS_GROUP
 from neighborhoods.models import (
     AreaTeam,
     BudgetLine,
+    ConsultationPage,
     Contractor,
+    FeedbackFormPage,
     NeighborhoodPage,
     NewsPage,
     PublicWorkPage,
@@ -35,7 +38,9 @@ from neighborhoods.models import (
     SubmunicipalityPage,
     WorkCategory,
     WorkStatus,
+    Submission,
 )
+from neighborhoods.models.participation import ConsultationHearing, ConsultationStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +95,9 @@ def counts():
         "updates": PublicWorkUpdate.objects.count(),
         "area teams": AreaTeam.objects.count(),
         "budget lines": BudgetLine.objects.count(),
+        "consultations": ConsultationPage.objects.count(),
+        "feedback forms": FeedbackFormPage.objects.count(),
+        "submissions": Submission.objects.count(),
     }
 
 
@@ -233,6 +241,60 @@ class TestTheDemoCity:
             assert sum(line.amount_allocated for line in lines) == pytest.approx(work.budget, abs=Decimal("0.05"))
         for line in BudgetLine.objects.all():
             line.full_clean()  # executed never above allocated, area and work consistent
+
+    def test_every_area_has_an_upcoming_an_open_and_a_closed_consultation(self):
+        for area in SubmunicipalityPage.objects.all():
+            consultations = ConsultationPage.objects.descendant_of(area)
+            assert {c.status for c in consultations} == set(ConsultationStatus.values), area.title
+            for consultation in consultations:
+                assert consultation.live and consultation.context.startswith(f"<p>{demo.DEMO_SENTENCE}")
+                consultation.full_clean()
+                if consultation.status == ConsultationStatus.CLOSED:
+                    assert consultation.results_summary and consultation.response, consultation.title
+                else:
+                    assert not consultation.results_summary, consultation.title
+            hearings = ConsultationHearing.objects.filter(page__in=consultations)
+            assert hearings.filter(starts_at__gt=timezone.now()).exists(), area.title  # one still to come
+            assert all(hearing.place for hearing in hearings)
+
+    def test_consultation_forms_ask_every_kind_of_question_and_personal_data_is_optional(self):
+        for consultation in ConsultationPage.objects.all():
+            fields = list(consultation.form_fields.all())
+            kinds = {field.field_type for field in fields}
+            assert {"singleline", "multiline", "radio", "checkboxes", "number", "date"} <= kinds
+            personal = [field for field in fields if field.personal_data]
+            assert personal and not any(field.required for field in personal)
+            assert consultation.personal_data_notice
+
+    def test_each_area_has_a_feedback_form_shown_on_neighbourhood_work_and_news_pages(self):
+        for area in SubmunicipalityPage.objects.all():
+            forms = FeedbackFormPage.objects.descendant_of(area)
+            assert forms.count() == 1, area.title
+            form = forms.get()
+            for model in (NeighborhoodPage, PublicWorkPage, NewsPage):
+                showing = model.objects.filter(feedback_form=form)
+                assert showing.exists(), (area.title, model.__name__)
+                assert all(page.is_descendant_of(area) for page in showing)
+
+    def test_submissions_come_through_several_channels_and_languages(self):
+        submissions = Submission.objects.all()
+        assert len({s.channel for s in submissions}) >= 3
+        assert {"web", "paper", "phone", "hearing"} <= {s.channel for s in submissions}
+        assert len({s.language for s in submissions}) >= 2
+        assert {"es", "ay", "qu", "en"} <= {s.language for s in submissions}
+        assert submissions.filter(about_page__in=PublicWorkPage.objects.all()).exists()
+        for submission in submissions.select_related("page", "recorded_by"):
+            page = submission.page.specific
+            assert page.locale == Locale.get_default()
+            if submission.channel == "web":
+                assert submission.recorded_by is None
+            else:
+                assert submission.recorded_by.username.startswith("demo-editor-")
+            if isinstance(page, ConsultationPage):
+                assert page.opens_at <= submission.submit_time <= page.closes_at
+        for consultation in ConsultationPage.objects.all():
+            has_answers = Submission.objects.filter(page=consultation).exists()
+            assert has_answers == (consultation.status != ConsultationStatus.UPCOMING), consultation.title
 
     def test_running_it_again_changes_nothing(self):
         before = counts()
