@@ -469,3 +469,26 @@ def test_a_neighbourhood_not_yet_copied_into_the_reader_language_is_given_in_spa
 
     assert response.status_code == 302
     assert response["Location"] == city[2].url and city[2].url.startswith("/es/")
+
+
+def circle(corners, radius=0.02, center=(-68.13, -16.5)):
+    import math
+
+    ring = [
+        [center[0] + radius * math.cos(2 * math.pi * i / corners), center[1] + radius * math.sin(2 * math.pi * i / corners)]
+        for i in range(corners)
+    ]
+    return [*ring, ring[0]]
+
+
+def test_a_long_outline_is_checked_for_crossings_without_false_alarms():
+    from django.core.exceptions import ValidationError
+
+    from neighborhoods.geo import validate_boundary
+
+    ring = circle(3000)
+    validate_boundary(polygon(ring))  # a fine, round outline: no crossing
+
+    ring[1500], ring[1501] = ring[1501], ring[1500]  # two corners swapped: the outline crosses itself
+    with translation.override("en"), pytest.raises(ValidationError, match="crosses itself"):
+        validate_boundary(polygon(ring))

@@ -52,7 +52,8 @@ def find(request):
             context["error"], status = error, 400
         else:
             neighborhood = find_neighborhood(*point)
-            if neighborhood is not None:
-                return redirect(neighborhood.get_url(request))
+            url = neighborhood.get_url(request) if neighborhood is not None else None
+            if url:
+                return redirect(url)
             context["not_found"], context["home_url"], status = True, _home_url(request), 404
     return TemplateResponse(request, "pages/map_find.html", context, status=status)
