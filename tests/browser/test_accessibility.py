@@ -6,18 +6,20 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import BROWSER_TEST
+from tests.browser.participation import participation  # noqa: F401 (fixture)
 
 pytestmark = BROWSER_TEST
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def page_types(city, language_code):
+def page_types(city, language_code, participation):
     """One address of each page type residents see, in the language ``language_code``."""
     urls = city.urls[language_code]
     return {
         "home": f"/{language_code}/",
         **urls,
+        **participation.urls[language_code],  # the work page embeds a feedback form
         "budget": f"{urls['submunicipality']}presupuesto/",
         "works filtered": f"{urls['neighbourhood']}?estado=in_progress&categoria=vias",
         "works filter ignored": f"{urls['neighbourhood']}?estado=no-existe",
@@ -47,10 +49,10 @@ def axe_violations(page, axe_source):
 
 
 @pytest.mark.parametrize("language_code", ["es", "ay"])
-def test_every_page_type_passes_wcag_21_aa(new_page, city, axe_source, language_code):
+def test_every_page_type_passes_wcag_21_aa(new_page, city, participation, axe_source, language_code):
     page = new_page(locale=language_code)
     found = {}
-    for name, url in page_types(city, language_code).items():
+    for name, url in page_types(city, language_code, participation).items():
         response = page.goto(url)
         assert response.status == (404 if name == "not found" else 200), url
         assert page.locator("html").get_attribute("lang") == language_code, url
