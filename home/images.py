@@ -1,8 +1,8 @@
 """Images on the public pages: the renditions the templates ask for, and alt text required from editors.
 
 The templates show photos with Wagtail's ``{% picture %}`` tag (WebP with a JPEG fallback, in a
-few widths); the views prefetch exactly those renditions so a page with many photos runs as many
-queries as one with a few. Keep each constant in step with its template.
+few widths); for lists of photos the views prefetch exactly those renditions, so a page with many
+photos runs as many queries as one with a few. Keep the constant in step with its template.
 
 Every image needs a description: it is the alt text read to blind residents and shown when a
 photo does not load on a slow connection. The admin refuses an image without one.
@@ -15,8 +15,6 @@ from wagtail.images.models import Filter
 
 #: components/photo.html (gallery and timeline photos).
 PHOTO_RENDITIONS = Filter.expand_spec("width-{320,640} format-{webp,jpeg}")
-#: components/figure.html (a page's main photo).
-HERO_RENDITIONS = Filter.expand_spec("width-{480,960} format-{webp,jpeg}")
 
 
 class ImageForm(BaseImageForm):

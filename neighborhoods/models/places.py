@@ -322,7 +322,8 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, EmbeddedFeedbackMixin, Pa
         for work in works:
             work.display_category = translated.get(work.category.translation_key, work.category)
         context["glance"] = at_a_glance(self, works)
+        # All the works (the map shows them all); the list shows works_filter.works.
+        context["works"] = works
         context["works_filter"] = filter_works(request, works)
-        context["works"] = context["works_filter"].works
         context["news"] = NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk")[:10]
         return context
