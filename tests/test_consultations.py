@@ -241,6 +241,15 @@ def test_the_thank_you_page_says_when_the_consultation_closes_and_links_back(cli
     assert f'href="{page.url}"' in body
 
 
+@pytest.mark.parametrize("mode", ["form", "landing"])
+def test_editors_preview_the_form_and_the_thank_you_page(consultation, mode):
+    response = consultation.make_preview_request(preview_mode=mode)
+    assert response.status_code == 200
+    body = response.render().content.decode()
+    assert ('<form class="participation-form"' in body) is (mode == "form")
+    assert ("Gracias por su respuesta." in body) is (mode == "landing")
+
+
 # --- Telling the area's team ---------------------------------------------------------------------
 
 

@@ -138,7 +138,7 @@ def test_errors_are_shown_on_the_forms_page_tied_to_their_fields_with_the_way_ba
     assert Submission.objects.get().about_page_id == work.pk
 
 
-@pytest.mark.parametrize("about", ["abc", "999999", "-1", "1.5", "[]"])
+@pytest.mark.parametrize("about", ["abc", "999999", "-1", "1.5", "[]", "99999999999999999999999"])
 def test_a_forged_page_id_is_refused_with_a_message(client, pages, form_page, about):
     response = send(client, form_page, about)
     assert response.status_code == 400
