@@ -17,12 +17,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 # Each includes one query for the page's translations (language switcher and hreflang alternates).
-HOME_QUERIES = 11
-SUBMUNICIPALITY_QUERIES = 15
+# Home, submunicipality and neighbourhood pages list their consultations: two queries (the view
+# restrictions and the consultations).
+HOME_QUERIES = 13
+SUBMUNICIPALITY_QUERIES = 17
 # The neighbourhood's "at a glance" adds 7: the latest progress update, this year's budget counted as
 # the budget pages count it (default locale, home, restricted paths, published areas, the sums) and
 # the submunicipality's office.
-NEIGHBORHOOD_QUERIES = 24
+NEIGHBORHOOD_QUERIES = 26
 WORK_QUERIES = 24
 NEWS_QUERIES = 15
 
