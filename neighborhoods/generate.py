@@ -57,7 +57,21 @@ WORDS = (
     "parque escuela mercado salud seguridad iluminación junta vecinal dirigentes municipio proyecto "
     "presupuesto ejecución avance contrato empresa supervisión entrega inauguración mantenimiento "
     "riesgo deslizamiento ladera quebrada río puente acera grada muro drenaje alcantarilla red luz "
-    "niños mayores comerciantes transporte minibús tráfico fiesta feria domingo mañana tarde semana"
+    "niños mayores comerciantes transporte minibús tráfico fiesta feria domingo mañana tarde semana "
+    "asfalto adoquín losa hormigón fierro tubería cámara colector cuneta bordillo jardinera árbol banco "
+    "juegos infantiles baño público mingitorio kiosco parada teleférico estación terminal cancha coliseo "
+    "piscina biblioteca guardería comedor posta hospital farmacia ambulancia bomberos policía módulo "
+    "serenazgo cámaras vigilancia alarma comunitaria basura contenedor reciclaje limpieza barrido poda "
+    "riego sequía granizo helada inundación mazamorra derrumbe estabilización gaviones terraplén talud "
+    "topografía estudio diseño licitación adjudicación orden proceder anticipo planilla certificado "
+    "fiscalización recepción provisional definitiva garantía multa retraso ampliación plazo modificación "
+    "vecina dirigente presidente secretaria asamblea reunión cabildo audiencia rendición cuentas control "
+    "social denuncia reclamo solicitud firma carta nota informe acta convenio alcaldía concejo gobierno "
+    "municipal distrito zona urbanización villa comunidad sindicato gremio asociación cooperativa "
+    "artesanos costureras panaderos choferes estudiantes maestros padres familia jóvenes deportistas "
+    "campeonato torneo fútbol básquet vóley ajedrez danza música banda comparsa entrada folklórica "
+    "morenada caporales tinku diablada aniversario cívico desfile misa kermés apthapi wiphala illimani "
+    "huayna potosí mururata chacaltaya cumbre valle ceja altiplano yungas"
 ).split()
 CATEGORIES = (
     ("gen-vias", "Vías y pavimentos"), ("gen-agua", "Agua y saneamiento"), ("gen-alumbrado", "Alumbrado"),

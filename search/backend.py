@@ -33,6 +33,14 @@ the stemmer needs the accent to recognise some endings ("canalización" and "can
 both become ``canaliz``, but "canalizacion" stays ``canalizacion``), so folding before stemming
 would stop "canalización" from finding "canalizaciones" (``tests/test_search.py`` measures it).
 
+**Speed.** Every page exists in five trees (translations or aliases), so a word common in
+Spanish matches five index rows for each page a reader can see. Each page's title vector
+therefore carries one more lexeme naming its locale (``mblocale<id>``, unstemmed, weight D), and
+a search of one language tree (``InLocale``, used by the search page) adds it to the query: the
+GIN index on ``title || body`` (``search/migrations/0001``; modelsearch indexes the two columns
+apart but searches their concatenation, so without it every search reads the whole table)
+intersects it with the words, and only the reader's tree's rows are read and ranked.
+
 **Title norms.** modelsearch's PostgreSQL index recomputes, after every update, the average title
 length over the whole index and rewrites every row whose norm is the default: two scans of the
 index table for each page published, which grows with the city (``bench/search.py`` measures
@@ -50,14 +58,16 @@ from collections import defaultdict
 from functools import reduce
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
-from django.db.models import Avg
+from django.db.models import Avg, TextField, Value
 from django.db.models.functions import Length
 from django.db.models.sql.subqueries import InsertQuery
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import get_supported_language_variant
 from modelsearch.backends.database.postgres.postgres import (
+    EMPTY_VECTOR,
     IndexEntry,
     ObjectIndexer,
     PostgresIndex,
@@ -146,6 +156,19 @@ def content_languages(objs):
     return result
 
 
+class InLocale(PlainText):
+    """Words to look for among the pages of one locale (other backends: plain text)."""
+
+    def __init__(self, query_string, locale_id, operator=PlainText.DEFAULT_OPERATOR):
+        super().__init__(query_string, operator=operator)
+        self.locale_id = locale_id
+
+
+def locale_lexeme(locale_id):
+    """The lexeme a page's title vector carries to say which locale's tree it is in."""
+    return f"mblocale{int(locale_id)}"
+
+
 def folded_words(text):
     """The words of ``text`` that change when folded, folded: "Vías públicas de El Alto" → "Vias publicas"."""
     return " ".join(folded for word in text.split() if (folded := fold(word)) != word)
@@ -163,6 +186,17 @@ class FoldingObjectIndexer(ObjectIndexer):
         texts = [(text, weight) for text, weight in texts if text and text.strip()]
         extra = [(folded, weight) for text, weight in texts if (folded := folded_words(text))]
         return super().as_vector(texts + extra, for_autocomplete=for_autocomplete)
+
+    @cached_property
+    def title(self):
+        """The title's vector, plus the locale lexeme of a page (see the module)."""
+        from wagtail.models import Page
+
+        vector = super().title
+        if isinstance(self.obj, Page) and self.obj.locale_id:
+            marker = SearchVector(Value(locale_lexeme(self.obj.locale_id), output_field=TextField()), weight="D", config=UNSTEMMED)
+            vector = marker if vector is EMPTY_VECTOR else vector + marker
+        return vector
 
 
 class LanguageAwareIndex(PostgresIndex):
@@ -253,11 +287,15 @@ class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
 
     def build_tsquery(self, query, config=None):
         if not isinstance(config, (list, tuple)):
-            return super().build_tsquery(query, config=config)
-        tsqueries = [super(LanguageAwareQueryCompiler, self).build_tsquery(query, config=c) for c in config]
-        if any(tsquery is None for tsquery in tsqueries):
-            return None
-        return reduce(operator.or_, tsqueries)
+            tsquery = super().build_tsquery(query, config=config)
+        else:
+            tsqueries = [super(LanguageAwareQueryCompiler, self).build_tsquery(query, config=c) for c in config]
+            if any(tsquery is None for tsquery in tsqueries):
+                return None
+            tsquery = reduce(operator.or_, tsqueries)
+        if isinstance(query, InLocale) and tsquery is not None:
+            tsquery &= SearchQuery(Lexeme(locale_lexeme(query.locale_id)), search_type="raw", config=UNSTEMMED)
+        return tsquery
 
     def build_tsquery_content(self, query, config=None, invert=False):
         if isinstance(query, PlainText):

@@ -14,7 +14,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
-from search.backend import content_languages
+from search.backend import InLocale, content_languages
 from search.filters import area_models
 from search.text import comparable, excerpt, fold, highlight
 
@@ -162,7 +162,7 @@ def found_pages(query, locale, result_type=None, area=None, category_code=None, 
         queryset = queryset.exclude(pk__in=list(leave_out))
     if not query:
         return queryset.specific().order_by("title", "pk")
-    return queryset.specific().search(query)
+    return queryset.specific().search(InLocale(query, locale.pk))
 
 
 def page_text(page):

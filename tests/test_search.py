@@ -324,6 +324,27 @@ def test_folding_accents_keeps_spanish_stemming(client):
         assert [href for href, _ in results(client, "/es/search/", {"q": query})] == [work.url], query
 
 
+@postgresql_only
+def test_a_search_of_one_language_tree_reads_only_that_trees_index_rows():
+    from search.backend import InLocale, locale_lexeme
+
+    with factories.aliases_made():
+        work = new_work(title="Canalización del río Orkojahuira")
+    aymara = Locale.objects.get(language_code="ay")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM wagtailsearch_indexentry WHERE title @@ to_tsquery('simple', %s)",
+            [locale_lexeme(aymara.pk)],
+        )
+        assert cursor.fetchone()[0] >= 1
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'mb_search_indexentry_title_body_gin'")
+        assert "(title || body)" in cursor.fetchone()[0]
+
+    found = list(Page.objects.search(InLocale("Orkojahuira", aymara.pk)))
+
+    assert [page.pk for page in found] == [in_language(work, "ay").pk]
+
+
 # ---- places named first ---------------------------------------------------------------------------
 
 

@@ -187,7 +187,8 @@ def tsvector(config, text):
 
 def lexemes(vector_text):
     """The lexemes of a tsvector written as text ("'canaliz':1B 'rio':3B" → {"canaliz", "rio"})."""
-    return set(re.findall(r"'((?:[^']|'')+)'", vector_text or ""))
+    found = set(re.findall(r"'((?:[^']|'')+)'", vector_text or ""))
+    return {lexeme for lexeme in found if not lexeme.startswith("mblocale")}  # the tree's marker (backend.py)
 
 
 def index_entry_text(page):

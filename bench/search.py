@@ -1,0 +1,202 @@
+"""Benchmark: search stays fast as the city grows, and indexing does not slow publishing.
+
+Creates a throw-away PostgreSQL database, generates a city of 1,000 Spanish pages
+(``generate_city``: submunicipalities, neighbourhoods, works, news, their aliases in the four
+other languages, budget lines, the search index), and times searches: the whole results page
+through Django's test client (what a resident waits for, less the network) and the database
+search alone (count and first ten results). Then grows the city to 10,000 Spanish pages and
+times the same searches. Targets: p95 ≤ 50 ms at 10,000 pages, and the 10,000/1,000 ratio of
+p95 ≤ 2.
+
+At 10,000 pages it also times publishing one work (with its aliases' update) three ways: without
+updating the search index, with the portal's backend (``search/backend.py``), and with
+modelsearch's stock PostgreSQL backend, which recomputes title norms over the whole index on
+every update.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mb_bench_search .venv/bin/python bench/search.py [--keep]
+
+The database named in DATABASE_URL (its name must start with ``mb_bench``) is created, migrated
+and dropped at the end unless ``--keep``.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mb_bench_search")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+# Spanish pages: (submunicipalities, neighbourhoods, works, news) to add at each step.
+STEPS = ((1_000, (9, 90, 700, 201)), (10_000, (0, 810, 6_300, 1_890)))
+QUERIES = (
+    "agua", "calle", "plaza", "obras publicas", "muro de contención", "alumbrado público", "pavimentacion",
+    "Sopocachi", "villa fatima", "Achu", "señalización vial avenida", "mantenimiento de plaza",
+    "centro de salud", "red de agua potable", "vecinos", "Orkojahuira", "puente peatonal calle Jaén",
+    "cancha", "drenaje pluvial", "presupuesto", "inauguración", "ladera riesgo", "minibús", "escuela",
+)  # fmt: skip
+LANGUAGES = ("es", "ay")
+ROUNDS = 3
+PUBLISHES = 10
+P95_TARGET_MS = 50
+RATIO_TARGET = 2
+
+
+def recreate_database(url):
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    if parts.scheme not in ("postgres", "postgresql") or not name.startswith("mb_bench"):
+        sys.exit("DATABASE_URL must name a PostgreSQL database whose name starts with mb_bench (it is dropped).")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return admin, name
+
+
+def drop_database(admin, name):
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def summary(values):
+    return {"p50": statistics.median(values), "p95": percentile(values, 0.95), "n": len(values)}
+
+
+def time_searches():
+    """Milliseconds per results page and per database search, over every query, language and round."""
+    from django.test import Client
+    from django.utils import translation
+    from wagtail.models import Locale
+
+    from search.results import found_pages
+
+    client = Client()
+    pages, searches = [], []
+    for language in LANGUAGES:
+        for query in QUERIES:  # warm caches and connections
+            client.get(f"/{language}/search/", {"q": query})
+    for _round in range(ROUNDS):
+        for language in LANGUAGES:
+            locale = Locale.objects.get(language_code=language)
+            for query in QUERIES:
+                started = time.perf_counter()
+                response = client.get(f"/{language}/search/", {"q": query})
+                pages.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (language, query)
+                with translation.override(language):
+                    started = time.perf_counter()
+                    found = found_pages(query, locale)
+                    found.count()
+                    list(found[:10])
+                    searches.append((time.perf_counter() - started) * 1000)
+    return summary(pages), summary(searches)
+
+
+def time_publishing():
+    """Milliseconds to publish one work (and update its aliases), without and with index updates."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.test import override_settings
+
+    from neighborhoods.models import PublicWorkPage
+
+    work = PublicWorkPage.objects.filter(locale__language_code="es", alias_of__isnull=True).order_by("pk")[500]
+    portal = settings.WAGTAILSEARCH_BACKENDS
+    modes = {
+        "no index update": {name: {**params, "AUTO_UPDATE": False} for name, params in portal.items()},
+        "portal backend (search/backend.py)": portal,
+        "modelsearch's stock backend": {"default": {"BACKEND": "wagtail.search.backends.database"}},
+    }
+    figures = {}
+    for label, backends in modes.items():
+        with override_settings(WAGTAILSEARCH_BACKENDS=backends):
+            times = []
+            for n in range(PUBLISHES + 1):
+                work.refresh_from_db()
+                work.summary = f"{work.summary.split(' [')[0]} [{label} {n}]"
+                started = time.perf_counter()
+                with transaction.atomic():  # aliases are updated when the publication commits
+                    work.save_revision().publish()
+                if n:  # the first is a warm-up
+                    times.append((time.perf_counter() - started) * 1000)
+        figures[label] = summary(times)
+    return figures
+
+
+def counts():
+    from django.db import connection
+    from wagtail.models import Page
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM wagtailsearch_indexentry")
+        entries = cursor.fetchone()[0]
+    return Page.objects.filter(locale__language_code="es", depth__gt=2).count(), Page.objects.count(), entries
+
+
+def main():
+    import django
+
+    keep = "--keep" in sys.argv
+    admin, name = recreate_database(os.environ["DATABASE_URL"])
+    django.setup()
+    from django.core.management import call_command
+
+    from neighborhoods.generate import Sizes, generate_city
+
+    results = {}
+    try:
+        print(f"Migrating {name}…", flush=True)
+        call_command("migrate", verbosity=0)
+        for target, (subs, barrios, works, news) in STEPS:
+            started = time.perf_counter()
+            generate_city(Sizes(subs, barrios, works, news, budget_lines=2), seed=target)
+            spanish, total, entries = counts()
+            print(
+                f"City of {spanish:,} Spanish pages ({total:,} pages in all languages, {entries:,} index entries) "
+                f"generated in {time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            page, search = time_searches()
+            results[target] = (page, search)
+            print(
+                f"  results page: p50 {page['p50']:.1f} ms, p95 {page['p95']:.1f} ms; "
+                f"database search: p50 {search['p50']:.1f} ms, p95 {search['p95']:.1f} ms "
+                f"({page['n']} searches: {len(QUERIES)} queries × {len(LANGUAGES)} languages × {ROUNDS})",
+                flush=True,
+            )
+        small, large = results[STEPS[0][0]], results[STEPS[-1][0]]
+        for label, index in (("results page", 0), ("database search", 1)):
+            ratio = large[index]["p95"] / small[index]["p95"]
+            print(f"10k/1k p95 ratio, {label}: {ratio:.2f} (target ≤ {RATIO_TARGET})")
+        print(f"p95 at 10k, results page: {large[0]['p95']:.1f} ms (target ≤ {P95_TARGET_MS} ms)")
+        print(f"Publishing one work at {STEPS[-1][0]:,} pages ({PUBLISHES} times each):", flush=True)
+        for label, figures in time_publishing().items():
+            print(f"  {label}: p50 {figures['p50']:.0f} ms, p95 {figures['p95']:.0f} ms")
+    finally:
+        if not keep:
+            drop_database(admin, name)
+            print(f"Dropped {name}.")
+
+
+if __name__ == "__main__":
+    main()
