@@ -28,7 +28,7 @@ from django import forms
 from django.conf import settings
 from django.core import validators
 from django.core.cache import cache
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 HONEYPOT_FIELD = "website-url"
 
@@ -37,6 +37,25 @@ MULTI_LINE_MAX_LENGTH = 5000
 NUMBER_LIMIT = 10**12
 
 DEFAULT_RATE_LIMIT = "10/600"
+
+# What residents read, in their language.
+RATE_LIMIT_MESSAGE = ngettext_lazy(
+    "Too many answers have been sent from your connection in a short time. Your answers "
+    "are kept below but were not sent yet: please wait %(minutes)d minute and send the "
+    "form again.",
+    "Too many answers have been sent from your connection in a short time. Your answers "
+    "are kept below but were not sent yet: please wait %(minutes)d minutes and send the "
+    "form again.",
+    "minutes",
+)
+MAX_LENGTH_MESSAGE = ngettext_lazy(
+    "Please shorten this answer to at most %(limit)d character (it has %(length)d).",
+    "Please shorten this answer to at most %(limit)d characters (it has %(length)d).",
+    "limit",
+)
+MAX_CHOICES_MESSAGE = ngettext_lazy("Choose at most %(limit)d option.", "Choose at most %(limit)d options.", "limit")
+NUMBER_TOO_SMALL_MESSAGE = gettext_lazy("Please enter a number no smaller than %(limit_value)s.")
+NUMBER_TOO_LARGE_MESSAGE = gettext_lazy("Please enter a number no larger than %(limit_value)s.")
 
 
 def honeypot_tripped(request):
@@ -139,27 +158,14 @@ def rate_limit_message(request, scope):
     """What a resident over the limit reads, in their language: their answers were not sent yet,
     and how many minutes to wait before sending again."""
     minutes = max(1, math.ceil(retry_after(request, scope) / 60))
-    return ngettext(
-        "Too many answers have been sent from your connection in a short time. Your answers "
-        "are kept below but were not sent yet: please wait %(minutes)d minute and send the "
-        "form again.",
-        "Too many answers have been sent from your connection in a short time. Your answers "
-        "are kept below but were not sent yet: please wait %(minutes)d minutes and send the "
-        "form again.",
-        minutes,
-    ) % {"minutes": minutes}
+    return str(RATE_LIMIT_MESSAGE % {"minutes": minutes})
 
 
 class _MaxLength(validators.MaxLengthValidator):
     def __call__(self, value):
         if len(value) > self.limit_value:
             raise forms.ValidationError(
-                ngettext(
-                    "Please shorten this answer to at most %(limit)d character (it has %(length)d).",
-                    "Please shorten this answer to at most %(limit)d characters (it has %(length)d).",
-                    self.limit_value,
-                ) % {"limit": self.limit_value, "length": len(value)},
-                code="max_length",
+                str(MAX_LENGTH_MESSAGE % {"limit": self.limit_value, "length": len(value)}), code="max_length"
             )
 
 
@@ -169,26 +175,15 @@ class _MaxChoices:
 
     def __call__(self, value):
         if value and len(value) > self.limit:
-            raise forms.ValidationError(
-                ngettext(
-                    "Choose at most %(limit)d option.",
-                    "Choose at most %(limit)d options.",
-                    self.limit,
-                ) % {"limit": self.limit},
-                code="max_choices",
-            )
+            raise forms.ValidationError(str(MAX_CHOICES_MESSAGE % {"limit": self.limit}), code="max_choices")
 
     def __eq__(self, other):
         return isinstance(other, _MaxChoices) and other.limit == self.limit
 
 
 def _number_bounds(field):
-    low = validators.MinValueValidator(
-        -NUMBER_LIMIT, message=gettext("Please enter a number no smaller than %(limit_value)s.")
-    )
-    high = validators.MaxValueValidator(
-        NUMBER_LIMIT, message=gettext("Please enter a number no larger than %(limit_value)s.")
-    )
+    low = validators.MinValueValidator(-NUMBER_LIMIT, message=NUMBER_TOO_SMALL_MESSAGE)
+    high = validators.MaxValueValidator(NUMBER_LIMIT, message=NUMBER_TOO_LARGE_MESSAGE)
     if field.min_value is None or field.min_value < -NUMBER_LIMIT:
         field.min_value = -NUMBER_LIMIT
         field.validators.append(low)

@@ -191,7 +191,6 @@ CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mibarrio@localhost")
 
-# Wagtail
 # Background tasks (django-tasks), such as telling an area's team of a new submission. The
 # immediate backend runs a task right after the submission is committed, in the same process;
 # a failing task is logged and never reaches the resident.
@@ -199,6 +198,7 @@ TASKS = {
     "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
 }
 
+# Wagtail
 WAGTAIL_SITE_NAME = "Mi Barrio"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 # Search: on PostgreSQL each text is stemmed in its own language and readers search in theirs
@@ -214,8 +214,6 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Every image needs a description: the alt text of the public pages (home/images.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.ImageForm"
-# A form sent without a valid security token gets the portal's 403 page, translated (home/errors.py).
-CSRF_FAILURE_VIEW = "home.errors.csrf_failure"
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 
