@@ -8,6 +8,7 @@ city; here its measuring code runs against a small city built by the factories.
 """
 
 import datetime
+import gzip
 import importlib.util
 import json
 import os
@@ -38,13 +39,7 @@ def load_bench():
 
 
 def test_production_settings_use_whitenoises_compressed_manifest_storage():
-    code = "import json; from portal.settings import production as p; print(json.dumps(p.STORAGES['staticfiles']))"
-    env = {**os.environ, "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "portal.settings.production"}
-    output = subprocess.run(
-        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
-    ).stdout
-
-    assert json.loads(output)["BACKEND"] == PRODUCTION_STORAGE
+    assert production_setting("settings.STORAGES['staticfiles']")["BACKEND"] == PRODUCTION_STORAGE
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
 
 
@@ -113,3 +108,27 @@ def test_the_budget_verdict_fails_a_page_over_any_budget():
     assert ok.passed
     assert not bench.Weight("x", "/", 0, 14 * 1024 + 1, 0, []).passed
     assert not bench.Weight("x", "/", 0, 0, 30 * 1024 + 1, []).passed
+
+
+def production_setting(expression):
+    code = f"import json; from django.conf import settings; print(json.dumps({expression}))"
+    env = {**os.environ, "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "portal.settings.production"}
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(output)
+
+
+@pytest.mark.django_db
+def test_production_sends_pages_gzipped_and_leaves_static_files_to_whitenoise(settings):
+    middleware = production_setting("settings.MIDDLEWARE")
+    assert middleware.index("django.middleware.gzip.GZipMiddleware") == (
+        middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+    )
+    settings.MIDDLEWARE = middleware
+
+    response = Client().get("/es/no-existe/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert gzip.decompress(response.content).decode().lstrip().lower().startswith("<!doctype html>")
