@@ -146,6 +146,12 @@ def build_form(page, data=None, fields=None):
             label=_("I agree that the municipality keeps the personal data I gave, as explained above."),
             required=False,
         )
+    for field in attrs.values():
+        # Phones show a date picker for these; the value is written and read back as ISO.
+        if type(field) is forms.DateField:
+            field.widget.input_type, field.widget.format = "date", "%Y-%m-%d"
+        elif type(field) is forms.DateTimeField:
+            field.widget.input_type, field.widget.format = "datetime-local", "%Y-%m-%dT%H:%M"
     form_class = type("ParticipationForm", (ParticipationForm,), attrs)
     form = form_class(data, page=page, auto_id=AUTO_ID, questions=fields)
     abuse.limit_lengths(form)

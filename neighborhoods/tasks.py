@@ -65,8 +65,7 @@ def message_for(submission):
         if submission.about_page_id:
             about = submission.about_page
             lines.append(
-                gettext("About the page: %(title)s (%(url)s)")
-                % {"title": about.title, "url": about.full_url or about.url_path}
+                gettext("About the page: %(title)s (%(url)s)") % {"title": about.title, "url": about.full_url or "—"}
             )
         lines.append("")
         data = submission.form_data

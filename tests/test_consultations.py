@@ -137,6 +137,24 @@ def test_a_wrong_type_of_answer_is_an_error_not_a_server_error(client, barrio):
     assert not Submission.objects.exists()
 
 
+def test_dates_are_asked_with_the_phones_date_picker_and_stored_as_iso(client, barrio):
+    questions = (
+        ("dia", "¿Qué día puede venir?", "date", "", False),
+        ("hora", "¿Y a qué hora?", "datetime", "", False),
+    )
+    page = factories.consultation(barrio, questions=questions)
+    body = html(client.get(page.url))
+    assert re.search(r'<input type="date" name="dia"[^>]*required', body)
+    assert '<input type="datetime-local" name="hora"' in body
+    response = client.post(page.url, {"dia": "2026-12-05", "hora": "2026-12-05T18:30"})
+    assert response.status_code == 200
+    data = Submission.objects.get().form_data
+    assert data["dia"] == "2026-12-05" and data["hora"].startswith("2026-12-05T18:30")
+    # A wrong date comes back as written, with the error.
+    body = html(client.post(page.url, {"dia": "2026-13-45", "hora": "2026-12-05T18:30"}))
+    assert 'id="field-dia-error"' in body and 'value="2026-13-45"' in body
+
+
 def test_personal_data_needs_consent_and_the_consent_is_recorded(client, consultation):
     response = post(client, consultation, nombre="Ana Mamani")
     body = html(response)
