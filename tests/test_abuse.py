@@ -485,3 +485,23 @@ def test_a_feedback_about_a_page_that_is_not_a_number_or_too_big_is_refused_not_
         response = client.post(form.url, {"opinion": "Bien", "about": about})
         assert response.status_code == 400
     assert stored() == 0
+
+
+def test_embedded_feedback_robots_are_sent_back_like_residents_and_the_limit_keeps_the_answer(settings, client, barrio):
+    import re
+
+    settings.PARTICIPATION_RATE_LIMIT = "1/600"
+    form = factories.feedback_form(barrio)
+    factories.embed_feedback(barrio, form)
+    honest = client.post(form.url, {"opinion": "Falta luz", "about": barrio.pk})
+    robot = client.post(form.url, {"opinion": "Falta luz", "about": barrio.pk, abuse.HONEYPOT_FIELD: "x"})
+    assert honest.status_code == robot.status_code == 302
+    assert honest["Location"] == robot["Location"]
+    assert stored() == 1
+    # Past the limit: the form's page with the answer and the page it was about kept.
+    response = client.post(form.url, {"opinion": "Sigue faltando luz", "about": barrio.pk})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert re.search(r">\s*Sigue faltando luz</textarea>", html)
+    assert f'name="about" value="{barrio.pk}"' in html
+    assert stored() == 1
