@@ -16,7 +16,7 @@ from wagtail.search.utils import normalise_query_string
 from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
 from search.backend import InLocale, content_languages
 from search.filters import area_models
-from search.text import comparable, excerpt, fold, highlight
+from search.text import comparable, excerpt, fold, has_match, highlight
 
 #: Pages named by the query put first, at most.
 MAX_NAMED_PLACES = 5
@@ -56,7 +56,7 @@ class PinnedThenFound:
         self.found = found
 
     def count(self):
-        return len(self.pinned) + (self.found.count() if self.found is not None else 0)
+        return len(self.pinned) + self.found.count()
 
     def __len__(self):
         return self.count()
@@ -66,7 +66,7 @@ class PinnedThenFound:
             return list(self[index : index + 1])[0]
         start, stop = index.start or 0, index.stop
         items = self.pinned[start:stop]
-        if self.found is not None and (stop is None or stop > len(self.pinned)):
+        if stop is None or stop > len(self.pinned):
             found_start = max(0, start - len(self.pinned))
             found_stop = None if stop is None else stop - len(self.pinned)
             items += list(self.found[found_start:found_stop])
@@ -205,7 +205,7 @@ def describe(items, terms, request, reader_language):
             )
             continue
         texts = ([promotion.description] if promotion and promotion.description else []) + page_text(page)
-        chosen = next((text for text in texts if excerpt(text, terms) and "<mark>" in excerpt(text, terms)), None)
+        chosen = next((text for text in texts if has_match(text, terms)), texts[0] if texts else "")
         language = languages.get(page.pk, reader_language)
         results.append(
             Result(
@@ -213,7 +213,7 @@ def describe(items, terms, request, reader_language):
                 title=highlight(page.title, terms),
                 page=page,
                 kind=page.specific_class._meta.verbose_name if page.specific_class else "",
-                excerpt=excerpt(chosen or (texts[0] if texts else ""), terms),
+                excerpt=excerpt(chosen, terms),
                 places=[
                     area_names[page.path[: steplen * depth]]
                     for depth in area_depths

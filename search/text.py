@@ -92,6 +92,11 @@ def _matches(text, terms):
     return spans
 
 
+def has_match(text, terms):
+    """Whether a word of ``text`` (its first part, as excerpts read it) matches one of ``terms``."""
+    return bool(terms) and bool(_matches((text or "")[:MAX_TEXT_SCANNED], terms))
+
+
 def _marked(text, spans):
     parts, position = [], 0
     for start, end in spans:
