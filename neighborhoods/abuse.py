@@ -130,10 +130,16 @@ def rate_limited(request, scope):
             cache.set(start_key, time.time(), timeout=window)
         count = cache.incr(count_key)
     except ValueError:
-        # The window ended between add and incr: this is the first submission of a new one.
-        cache.add(count_key, 1, timeout=window)
-        cache.set(start_key, time.time(), timeout=window)
-        count = 1
+        # The window ended between add and incr: this is the first submission of a new one
+        # (or, if another request started it meanwhile, one more in it).
+        try:
+            if cache.add(count_key, 1, timeout=window):
+                cache.set(start_key, time.time(), timeout=window)
+                count = 1
+            else:
+                count = cache.incr(count_key)
+        except Exception:  # noqa: BLE001 - a cache outage must never refuse a resident
+            return False
     except Exception:  # noqa: BLE001 - a cache outage must never refuse a resident
         return False
     if count is None:  # django-redis with IGNORE_EXCEPTIONS when Redis is down
@@ -196,9 +202,10 @@ def _number_bounds(field):
 
 def limit_lengths(form):
     """Bound every answer of a form built from editors' fields: single-line texts (and e-mail,
-    web address, hidden) to 500 characters, long texts to 5,000, numbers to ±10¹², and a
-    multiple choice to as many options as it offers. Errors are shown next to the field, in
-    the resident's language. Returns the form."""
+    web address, hidden) to 500 characters, or less where the field already had a smaller limit
+    (255 for Wagtail's single line, 320 for an e-mail), long texts to 5,000, numbers to ±10¹²,
+    and a multiple choice to as many options as it offers (no repeats to inflate it). Errors are
+    shown next to the field, in the resident's language. Returns the form."""
     for field in form.fields.values():
         if isinstance(field, forms.CharField):
             limit = MULTI_LINE_MAX_LENGTH if isinstance(field.widget, forms.Textarea) else SINGLE_LINE_MAX_LENGTH
