@@ -139,6 +139,15 @@ def _url(page, request):
     return page.get_url(request) or ""
 
 
+def _box(page):
+    """The page's boundary box, or None: no boundary, or one stored without the admin's checks
+    (an import, the shell) that is not GeoJSON, which the map leaves out rather than fail."""
+    try:
+        return bounding_box(page.boundary)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
 def _location(work):
     if work.latitude is None or work.longitude is None:
         return None
@@ -151,15 +160,14 @@ def build_map(kind, request, outline=None, areas=(), works=()):
     out of the drawing; they are in the page's lists all the same.
     """
     place_map = PlaceMap(kind=kind)
-    outlines = []
-    if outline is not None and outline.boundary:
-        outlines.append((outline, True))
-    outlines += [(area, False) for area in areas if area.boundary]
+    outlines = [(outline, True)] if outline is not None else []
+    outlines += [(area, False) for area in areas]
+    outlines = [(page, current) for page, current in outlines if _box(page)]
     located = [(work, _location(work)) for work in works]
     place_map.unlocated = sum(1 for _work, location in located if location is None)
     located = [(work, location) for work, location in located if location is not None]
 
-    boxes = [bounding_box(page.boundary) for page, _current in outlines]
+    boxes = [_box(page) for page, _current in outlines]
     boxes += [(lng, lat, lng, lat) for _work, (lng, lat) in located]
     boxes = [box for box in boxes if box]
     if not boxes:
@@ -171,7 +179,7 @@ def build_map(kind, request, outline=None, areas=(), works=()):
 
     for page, current in outlines:
         url = "" if current else _url(page, request)
-        west, south, east, north = bounding_box(page.boundary)
+        west, south, east, north = _box(page)
         label_x, label_y = project((west + east) / 2, (south + north) / 2)
         path = project.path(polygons_of(page.boundary))
         place_map.shapes.append(Shape(page.title, url, path, current, f"{label_x:g}", f"{label_y:g}"))

@@ -492,3 +492,15 @@ def test_a_long_outline_is_checked_for_crossings_without_false_alarms():
     ring[1500], ring[1501] = ring[1501], ring[1500]  # two corners swapped: the outline crosses itself
     with translation.override("en"), pytest.raises(ValidationError, match="crosses itself"):
         validate_boundary(polygon(ring))
+
+
+def test_a_malformed_boundary_stored_without_the_admin_checks_is_left_off_the_map(client, city):
+    area, west, east, split = city
+    NeighborhoodPage.objects.filter(pk=east.pk).update(boundary={"type": "Polygon", "coordinates": [[["x"]]]})
+    NeighborhoodPage.objects.filter(pk=split.pk).update(boundary=[1, 2])
+
+    markup = html(client, area.url)
+
+    assert f'<a href="{west.url}" class="map-area"' in markup
+    assert f'<a href="{east.url}" class="map-area"' not in markup and f'<a href="{split.url}" class="map-area"' not in markup
+    assert [f["properties"]["title"] for f in features(client, area.pk)] == ["Centro", "Sopocachi"]
