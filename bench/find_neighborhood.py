@@ -97,6 +97,13 @@ def main():
         print(f"with the bounding-box pre-filter: {options.lookups / seconds:,.0f} lookups/s "
               f"({seconds / options.lookups * 1000:.2f} ms each; {handed:.2f} neighbourhoods handed over on average)")
         print(f"testing all {len(everyone)} boundaries in Python instead (already loaded): {200 / plain_seconds:,.0f} lookups/s")
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            plan = candidates(*points[0], spanish).explain(analyze=True)
+            execution = [line for line in plan.splitlines() if line.startswith("Execution Time")]
+            print(f"PostgreSQL's own time for the box query: {execution[0].split(': ')[1] if execution else '?'}")
+        print(f"machine load (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         transaction.set_rollback(True)
 
 
