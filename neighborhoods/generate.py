@@ -88,11 +88,7 @@ class Sizes:
     neighborhoods: int = 100
     works: int = 700
     news: int = 190
-    budget_lines: int = 2  # per neighbourhood
-
-    @property
-    def pages(self):
-        return self.submunicipalities + self.neighborhoods + self.works + self.news
+    budget_lines: int = 2  # per new neighbourhood and year
 
 
 @dataclass
