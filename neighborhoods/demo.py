@@ -1067,7 +1067,9 @@ class DemoBuilder(ParticipationDemo):
             image = Image.objects.filter(title=title, collection=collection).first()
             if image is None:
                 data = make_png(area.name, label, area.color)
-                image = Image(title=title, collection=collection, uploaded_by_user=self.admin)
+                # The alt text residents' screen readers read: what the (generated) picture shows.
+                description = f"Imagen de muestra: un rectángulo de color con el texto «{area.name} — {label}»"
+                image = Image(title=title, description=description, collection=collection, uploaded_by_user=self.admin)
                 image.file = ImageFile(io.BytesIO(data), name=f"demo-{area.key}-{slug}.png")
                 image.file_size = len(data)
                 image.file_hash = hash_filelike(io.BytesIO(data))

@@ -227,6 +227,8 @@ class TestTheDemoCity:
             assert photos.exists()
             assert {photo.image.collection for photo in photos} == {collection}
         assert get_image_model().objects.count() <= 5 * SubmunicipalityPage.objects.count()
+        # Editors must describe every image (its alt text); the demo does too.
+        assert not get_image_model().objects.filter(description="").exists()
 
     def test_every_area_has_budget_lines_for_three_years_linked_to_its_works(self):
         from neighborhoods.demo import BUDGET_YEARS
