@@ -83,7 +83,7 @@ def test_an_open_consultation_shows_its_form_with_labels_marks_consent_and_the_s
     assert '<label for="field-opinion">¿Qué opina del proyecto?' in body
     assert '<label for="field-nombre">Su nombre' in body
     assert '<textarea name="opinion"' in body and 'id="field-opinion"' in body
-    assert body.count(f"({spanish('required')})") >= 2
+    assert body.count(f"({spanish('required', 'form question')})") >= 2
     assert f"({spanish('optional, personal data')})" in body
     # Choices are a group with a legend; each option has its label.
     assert "<legend>¿Qué es lo más urgente?" in body

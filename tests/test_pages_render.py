@@ -328,7 +328,7 @@ def test_search_page_has_a_labelled_form_and_lists_results(client):
     assert '<form class="search-form" method="get" action="/es/search/">' in markup
     assert '<label for="search-q">' in markup
     assert re.search(r'<input type="search" id="search-q" name="q" value="Achumani"', markup)
-    assert f'<a href="{work.url}">Alcantarillado en Achumani</a>' in markup
+    assert f'<a href="{work.url}">Alcantarillado en <mark>Achumani</mark></a>' in markup
     assert "Otra obra cualquiera" not in markup
 
 
