@@ -24,7 +24,8 @@ What a resident sees, and what happens behind it (``ConsultationPage.serve`` and
 7. Only once it is committed is the area's team told, in the background
    (``neighborhoods.tasks.notify_team``); a mail server that is down is logged, never shown
    to the resident, and never loses the submission.
-8. The resident gets the thank-you page, or — for feedback embedded in a page — is sent back to
+8. The resident is sent (HTTP 303) to the form's page with ``?gracias=1``, which shows the
+   thank-you — reloading it sends nothing again — or, for feedback embedded in a page, back to
    that page (``?gracias=1#feedback``), where the thank-you message is shown above the form.
 """
 
@@ -267,18 +268,23 @@ def render_form_page(page, request, form, *, about=None, refusal=None, status=20
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
-def thank(page, request, submission, about):
-    """After sending: the thank-you page, or back to the page the feedback was about."""
+def thank(page, request, about):
+    """After sending: back to the page the feedback was about, or to the form's own page, which
+    then shows the thank-you (``?gracias=1``). A redirect (303, "see other"), so reloading the
+    thank-you never sends the answers again."""
     if about is not None:
         return HttpResponseRedirect(f"{about.get_url(request)}?{THANKS_PARAMETER}=1#feedback")
-    return page.render_landing_page(request, submission)
+    response = HttpResponseRedirect(f"{page.get_url(request)}?{THANKS_PARAMETER}=1")
+    response.status_code = 303
+    return response
 
 
 def serve(page, request):
     """Show the form of ``page`` (GET) or take a resident's answers (POST); see the module."""
-    fields = list(page.get_form_fields())
     if request.method != "POST":
-        form = build_form(page, fields=fields) if page.accepts_submissions else None
+        if request.GET.get(THANKS_PARAMETER) == "1":
+            return page.render_landing_page(request)
+        form = build_form(page) if page.accepts_submissions else None
         return render_form_page(page, request, form)
 
     about, refusal = about_page_for(page, request.POST.get(ABOUT_FIELD, "").strip())
@@ -287,8 +293,9 @@ def serve(page, request):
     if not page.accepts_submissions:
         return render_form_page(page, request, None, about=about, refusal=page.refusal_message(), status=409)
     if abuse.honeypot_tripped(request):
-        return thank(page, request, None, about)
+        return thank(page, request, about)
 
+    fields = list(page.get_form_fields())
     form = build_form(page, request.POST, fields)
     if not form.is_valid():
         return render_form_page(page, request, form, about=about)
@@ -299,7 +306,5 @@ def serve(page, request):
         )
         response["Retry-After"] = str(abuse.retry_after(request, scope))  # G5: when to send again, in seconds
         return response
-    submission = store_submission(
-        page, form, fields=fields, about_page=original_of(about) if about is not None else None
-    )
-    return thank(page, request, submission, about)
+    store_submission(page, form, fields=fields, about_page=original_of(about) if about is not None else None)
+    return thank(page, request, about)

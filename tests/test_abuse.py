@@ -192,18 +192,16 @@ def test_a_post_without_csrf_token_gets_the_expired_form_page(barrio):
 
 
 def test_the_expired_form_page_explains_in_the_readers_language_and_links_back(barrio):
-    from django.utils import translation
-
     client = Client(enforce_csrf_checks=True)
     with_csrf_cookie(client)  # the cookie a resident's browser holds, but a stale token in the form
-    with translation.override("en"):
-        response = client.post(
-            barrio.url, {"csrfmiddlewaretoken": "x" * 64}, HTTP_REFERER=f"http://testserver{barrio.url}"
-        )
+    response = client.post(
+        barrio.url, {"csrfmiddlewaretoken": "x" * 64}, HTTP_REFERER=f"http://testserver{barrio.url}"
+    )
     assert response.status_code == 403
     html = response.content.decode()
-    assert "Your form expired" in html
-    assert "Your answers were not sent" in html
+    assert '<html lang="es">' in html  # the page the form was on is Spanish
+    assert "Su formulario venció" in html
+    assert "Sus respuestas no se enviaron" in html
     assert f'href="http://testserver{barrio.url}"' in html
     # A link back to another site is never offered.
     response = Client(enforce_csrf_checks=True).post(barrio.url, {}, HTTP_REFERER="https://evil.example/")
@@ -281,8 +279,8 @@ def field_error(html, name):
 
 
 def test_a_valid_answer_of_every_type_is_stored(client, consultation):
-    response = client.post(consultation.url, VALID)
-    assert response.status_code == 200
+    response = client.post(consultation.url, VALID, follow=True)
+    assert response.redirect_chain == [(f"{consultation.url}?gracias=1", 303)]
     assert "Gracias por su respuesta." in response.content.decode()
     assert stored() == 1
 
@@ -295,16 +293,17 @@ def test_the_spam_trap_is_hidden_never_autofilled_and_robots_are_thanked_but_not
     trap = trap[: trap.index("</div>")]
     assert f'name="{abuse.HONEYPOT_FIELD}"' in trap and 'autocomplete="off"' in trap and 'tabindex="-1"' in trap
     # A robot fills every field, the trap too: the same thank-you page, and nothing stored or sent.
-    honest = client.post(consultation.url, VALID)
+    honest = client.post(consultation.url, VALID, follow=True)
     mail.outbox.clear()
-    robot = client.post(consultation.url, {**VALID, abuse.HONEYPOT_FIELD: "http://spam.example"})
+    robot = client.post(consultation.url, {**VALID, abuse.HONEYPOT_FIELD: "http://spam.example"}, follow=True)
     assert robot.status_code == honest.status_code == 200
+    assert robot.redirect_chain == honest.redirect_chain
     assert [t.name for t in robot.templates][0] == [t.name for t in honest.templates][0]
     assert "Gracias por su respuesta." in robot.content.decode()
     assert stored() == 1
     assert mail.outbox == []
     # Whitespace is what an empty field may hold: an honest resident is not a robot.
-    assert client.post(consultation.url, {**VALID, abuse.HONEYPOT_FIELD: " "}).status_code == 200
+    assert client.post(consultation.url, {**VALID, abuse.HONEYPOT_FIELD: " "}).status_code == 303
     assert stored() == 2
 
 
@@ -319,11 +318,11 @@ def test_past_the_limit_429_keeps_every_answer_and_says_how_long_to_wait_in_the_
         page = factories.consultation(barrio, questions=QUESTIONS)
     english = page.get_translations().get(locale__language_code="en")
     client = Client()
-    assert client.post(page.url, VALID).status_code == 200
+    assert client.post(page.url, VALID).status_code == 303
     # Answers with errors are not counted: the resident may correct them.
     for _ in range(3):
         assert client.post(page.url, {**VALID, "edad": "muchos"}).status_code == 200
-    assert client.post(english.url, VALID).status_code == 200
+    assert client.post(english.url, VALID).status_code == 303
     response = client.post(english.url, {**VALID, "opinion": "Tercera opinión, con ñ"})
     html = response.content.decode()
     assert response.status_code == 429
@@ -342,7 +341,7 @@ def test_past_the_limit_429_keeps_every_answer_and_says_how_long_to_wait_in_the_
         assert escape(abuse.RATE_LIMIT_MESSAGE % {"minutes": 10}) in response.content.decode()
     # Another form of the portal is not affected.
     other = factories.consultation(barrio, questions=QUESTIONS)
-    assert client.post(other.url, VALID).status_code == 200
+    assert client.post(other.url, VALID).status_code == 303
     assert stored() == 3
 
 
@@ -350,12 +349,12 @@ def test_behind_a_proxy_residents_are_told_apart_and_a_forged_header_does_not_he
     settings.PARTICIPATION_RATE_LIMIT = "1/600"
     settings.TRUSTED_PROXY_COUNT = 0
     client = Client()
-    assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 200
+    assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 303
     assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 429
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
-    assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR="198.51.100.3", **proxy).status_code == 200
-    assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy).status_code == 200
+    assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR="198.51.100.3", **proxy).status_code == 303
+    assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy).status_code == 303
     forged = "203.0.113.99, 198.51.100.4"  # the client's own entry, then what the proxy saw
     assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR=forged, **proxy).status_code == 429
     assert stored() == 3
@@ -392,7 +391,7 @@ def test_over_long_answers_and_huge_numbers_get_an_error_on_their_field(client, 
 
 def test_answers_at_the_limit_are_accepted(client, consultation):
     response = client.post(consultation.url, {**VALID, "opinion": "ñ" * 5000, "titulo": "a" * 255, "edad": "999999999999"})
-    assert response.status_code == 200
+    assert response.status_code == 303
     assert stored() == 1
 
 
@@ -431,7 +430,7 @@ def test_odd_unicode_is_stored_as_sent(client, consultation):
     from neighborhoods.models.participation import Submission
 
     text = "🙂 Jallalla\u200f ñ\u0303 \u202etxet\u202c \x07\x1f \ue000 \uffff 𝔸"
-    assert client.post(consultation.url, {**VALID, "opinion": text}).status_code == 200
+    assert client.post(consultation.url, {**VALID, "opinion": text}).status_code == 303
     assert Submission.objects.get().form_data["opinion"] == text
 
 
@@ -442,13 +441,13 @@ def test_bytes_that_are_not_utf8_are_replaced_not_a_server_error(client, consult
 
     body = urlencode({**VALID, "opinion": "x"}, doseq=True).replace("opinion=x", "opinion=%FF%FE%ED%A0%80caf%E9")
     response = client.post(consultation.url, body, content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 200
+    assert response.status_code == 303
     assert Submission.objects.get().form_data["opinion"].endswith("caf\ufffd")
     # An unknown charset is ignored (UTF-8 is read), not an error.
     response = client.generic(
         "POST", consultation.url, body, content_type="application/x-www-form-urlencoded; charset=klingon"
     )
-    assert response.status_code == 200
+    assert response.status_code == 303
 
 
 def test_oversized_and_malformed_bodies_get_a_400_and_store_nothing(settings, consultation):
@@ -475,7 +474,7 @@ def test_the_form_sent_without_its_token_gets_the_expired_page_and_nothing_is_st
     # The same form sent with the token of the page the resident opened is taken.
     html = client.get(consultation.url).content.decode()
     token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-    assert client.post(consultation.url, {**VALID, "csrfmiddlewaretoken": token}).status_code == 200
+    assert client.post(consultation.url, {**VALID, "csrfmiddlewaretoken": token}).status_code == 303
     assert stored() == 1
 
 

@@ -57,7 +57,9 @@ def html(response):
 
 
 def post(client, page, **answers):
-    return client.post(page.url, {**ANSWERS, **answers})
+    """Send the answers as a browser does: an accepted answer is redirected (303) to the page's
+    thank-you, which the browser then opens."""
+    return client.post(page.url, {**ANSWERS, **answers}, follow=True)
 
 
 def test_an_upcoming_consultation_shows_its_dates_and_no_form(client, barrio):
@@ -103,6 +105,7 @@ def test_an_answer_is_stored_on_the_page_with_language_and_channel_then_the_resi
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, consultation)
+    assert response.redirect_chain == [(f"{consultation.url}?gracias=1", 303)]
     assert response.status_code == 200
     assert "Gracias por su respuesta." in html(response)
     [submission] = Submission.objects.all()
@@ -111,6 +114,14 @@ def test_an_answer_is_stored_on_the_page_with_language_and_channel_then_the_resi
     assert submission.channel == "web"
     assert submission.about_page is None
     assert submission.form_data == {"opinion": "Que pongan más bancas", "prioridad": "Agua", "nombre": ""}
+
+
+def test_reloading_the_thank_you_sends_nothing_again(client, consultation):
+    post(client, consultation)
+    response = client.get(f"{consultation.url}?gracias=1")
+    assert "Gracias por su respuesta." in html(response)
+    assert 'name="opinion"' not in html(response)
+    assert Submission.objects.count() == 1
 
 
 def test_answers_with_errors_come_back_kept_with_each_error_tied_to_its_field(client, consultation):
@@ -147,7 +158,7 @@ def test_dates_are_asked_with_the_phones_date_picker_and_stored_as_iso(client, b
     assert re.search(r'<input type="date" name="dia"[^>]*required', body)
     assert '<input type="datetime-local" name="hora"' in body
     response = client.post(page.url, {"dia": "2026-12-05", "hora": "2026-12-05T18:30"})
-    assert response.status_code == 200
+    assert response.status_code == 303
     data = Submission.objects.get().form_data
     assert data["dia"] == "2026-12-05" and data["hora"].startswith("2026-12-05T18:30")
     # A wrong date comes back as written, with the error.

@@ -171,8 +171,9 @@ def test_the_form_also_works_on_its_own_page(client, form_page):
     body = html(client.get(form_page.url))
     assert '<form class="participation-form"' in body and 'name="about"' not in body
     response = send(client, form_page, None)
-    assert response.status_code == 200
-    assert "Gracias, lo leeremos." in html(response)
+    assert response.status_code == 303
+    assert response["Location"] == f"{form_page.url}?gracias=1"
+    assert "Gracias, lo leeremos." in html(client.get(response["Location"]))
     assert Submission.objects.get().about_page is None
 
 

@@ -111,8 +111,9 @@ def test_a_form_not_yet_translated_takes_answers_in_the_readers_language(client,
     assert '<html lang="ay">' in body
     assert '<label for="field-opinion">¿Qué opina del proyecto?' in body
 
-    response = client.post(alias.url, {"opinion": "Uma munataw", "prioridad": "Parques"})
-    assert response.status_code == 200
+    response = client.post(alias.url, {"opinion": "Uma munataw", "prioridad": "Parques"}, follow=True)
+    assert response.redirect_chain == [(f"{alias.url}?gracias=1", 303)]
+    assert '<html lang="ay">' in response.content.decode()
     submission = Submission.objects.get()
     assert (submission.page_id, submission.language, submission.form_data["prioridad"]) == (
         consultation.pk,

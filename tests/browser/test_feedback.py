@@ -73,5 +73,9 @@ def test_a_resident_answers_an_open_consultation(new_page, city, participation, 
     page.get_by_label("Parques").check()
     page.locator("form.participation-form").get_by_role("button").click()
 
+    # Sent, then redirected to the consultation's thank-you: reloading it sends nothing again.
+    expect(page).to_have_url(re.compile(r"\?gracias=1$"))
+    expect(page.get_by_role("status")).to_contain_text("Gracias por responder a la consulta.")
+    page.reload()
     expect(page.get_by_role("status")).to_contain_text("Gracias por responder a la consulta.")
     assert stored(page=participation.consultation, language="es", channel="web") == before + 1
