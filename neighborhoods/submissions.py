@@ -254,9 +254,10 @@ def original_of(page):
     """The Spanish original of ``page`` (itself when it is Spanish or has no Spanish version)."""
     from wagtail.models import Locale
 
-    if page.locale_id == Locale.get_default().pk:
+    default = Locale.get_default()
+    if page.locale_id == default.pk:
         return page
-    return page.get_translations().filter(locale=Locale.get_default()).first() or page
+    return page.get_translations().filter(locale=default).first() or page
 
 
 def render_form_page(page, request, form, *, about=None, refusal=None, status=200):
@@ -274,7 +275,8 @@ def thank(page, request, about):
     thank-you never sends the answers again."""
     if about is not None:
         return HttpResponseRedirect(f"{about.get_url(request)}?{THANKS_PARAMETER}=1#feedback")
-    response = HttpResponseRedirect(f"{page.get_url(request)}?{THANKS_PARAMETER}=1")
+    # The form was sent to the page's own address: back there, in the reader's language.
+    response = HttpResponseRedirect(f"{request.path}?{THANKS_PARAMETER}=1")
     response.status_code = 303
     return response
 

@@ -143,10 +143,15 @@ class ParticipationFormMixin(models.Model):
         return store_submission(self, form)
 
     def original_page(self):
-        """The page submissions are stored on: the Spanish original of this form (or itself)."""
-        if self.locale_id == Locale.get_default().pk:
-            return self
-        return self.get_translations().filter(locale=Locale.get_default()).specific().first() or self
+        """The page submissions are stored on: the Spanish original of this form (or itself).
+        Worked out once per page object (a request asks for it more than once)."""
+        if "_original_page" not in self.__dict__:
+            default = Locale.get_default()
+            if self.locale_id == default.pk:
+                self._original_page = self
+            else:
+                self._original_page = self.get_translations().filter(locale=default).specific().first() or self
+        return self._original_page
 
     def get_submissions(self):
         return Submission.objects.filter(page=self.original_page())
