@@ -11,16 +11,19 @@ count stored in the database: nothing accepted may be missing (0 lost), nothing 
 
 The rate limit is raised for the bench (every submitter comes from 127.0.0.1) through
 ``PARTICIPATION_RATE_LIMIT``; the limiter counts on Redis when one answers at ``BENCH_REDIS_URL``
-(database 13, emptied), as in production. E-mail uses Django's dummy backend, so the per-submission
-notification task runs but sending mail does not dominate the figures (``--tasks dummy`` only
-enqueues it, to show what a task worker taking it off the request saves).
+(database 13, emptied), as in production. E-mail uses Django's dummy backend. The team's
+notification is a task row per submission (``--tasks db``, production's database backend); with
+``--worker`` a ``manage.py db_worker`` runs beside gunicorn and sends them during the load (its CPU
+is reported apart); ``--tasks immediate`` runs it in the request, after the commit, as before.
+An accepted POST is the redirect (303) to the thank-you, or a thank-you page; the bench does not
+follow the redirect (the GET of ``?gracias=1`` is a page view, not part of taking the answer).
 
 Besides the rates it prints the server's CPU time per submission (gunicorn's workers and
 PostgreSQL's backends, from /proc), the figure that does not depend on what else the machine is
 running, and the rate one dedicated core would sustain at that cost.
 
     .venv/bin/python bench/submissions.py [--submitters 200] [--rounds 1]
-        [--config sync:4 --config gthread:2:8 ...] [--tasks immediate|dummy] [--keep]
+        [--config sync:4 --config gthread:2:8 ...] [--tasks db|immediate|dummy] [--worker] [--keep]
 
 The database (``BENCH_DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/mb_bench_submit``)
 is created, migrated and dropped at the end unless ``--keep``.
@@ -54,9 +57,12 @@ from portal.settings.production import *  # noqa: F403
 STATIC_ROOT = {static_root!r}
 '''
 
-# "immediate": the team's notification runs in the request, after the commit (the default
-# setting); "dummy": it is only enqueued, as with a task worker taking it off the request.
+# "db": production's setting — the request stores a task row, `manage.py db_worker` sends the
+# mail (with --worker, running beside gunicorn during the load; without, the rows wait);
+# "immediate": the team's notification runs in the request, after the commit;
+# "dummy": only enqueued in memory, nothing stored.
 TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
@@ -185,6 +191,26 @@ def clear_submissions(page_id):
 
     with psycopg.connect(DATABASE_URL) as connection:
         connection.execute("DELETE FROM neighborhoods_submission WHERE page_id = %s", [page_id])
+        connection.execute("DELETE FROM django_tasks_database_dbtaskresult")
+
+
+def task_counts():
+    """Task rows by status (database backend): what the worker did and what still waits."""
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL) as connection:
+        rows = connection.execute(
+            "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status ORDER BY status"
+        ).fetchall()
+    return dict(rows)
+
+
+def start_worker(env):
+    """``manage.py db_worker`` beside gunicorn, as in production (its own process group)."""
+    return subprocess.Popen(
+        [sys.executable, str(BASE_DIR / "manage.py"), "db_worker", "--interval", "0.2", "--no-reload", "-v", "0"],
+        env=env, cwd=BASE_DIR, start_new_session=True,
+    )
 
 
 def flush_redis():
@@ -234,11 +260,11 @@ def stop(server):
         server.wait()
 
 
-def cpu_seconds(server_pid, database):
-    """CPU time used so far by the gunicorn processes (their process group) and by PostgreSQL's
-    backends serving the bench database, read from /proc."""
+def cpu_seconds(server_pid, database, worker_pid=None):
+    """CPU time used so far by the gunicorn processes (their process group), by PostgreSQL's
+    backends serving the bench database and by the task worker, read from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
-    gunicorn = postgres = 0.0
+    gunicorn = postgres = worker = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -251,9 +277,11 @@ def cpu_seconds(server_pid, database):
         used = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
         if int(fields[2]) == server_pid:  # process group
             gunicorn += used
+        elif worker_pid is not None and int(fields[2]) == worker_pid:
+            worker += used
         elif cmdline.startswith("postgres:") and f" {database} " in cmdline:
             postgres += used
-    return gunicorn, postgres
+    return gunicorn, postgres, worker
 
 
 def request(port, method, path, body=None, headers=None):
@@ -329,7 +357,7 @@ class Submitter(threading.Thread):
         self.finished_at = time.perf_counter()
 
 
-def run_load(port, path, submitters, rounds, server_pid, database):
+def run_load(port, path, submitters, rounds, server_pid, database, worker_pid=None):
     ready = threading.Barrier(submitters + 1)
     go = threading.Event()
     threads = [Submitter(n, port, path, ready, go, rounds) for n in range(submitters)]
@@ -338,12 +366,12 @@ def run_load(port, path, submitters, rounds, server_pid, database):
         thread.start()
     ready.wait()
     forms_ready = time.perf_counter()
-    cpu_before = cpu_seconds(server_pid, database)
+    cpu_before = cpu_seconds(server_pid, database, worker_pid)
     go.set()
     for thread in threads:
         thread.join()
     end = max(thread.finished_at or time.perf_counter() for thread in threads)
-    cpu_after = cpu_seconds(server_pid, database)
+    cpu_after = cpu_seconds(server_pid, database, worker_pid)
     statuses = {}
     for thread in threads:
         for status in thread.statuses:
@@ -356,6 +384,7 @@ def run_load(port, path, submitters, rounds, server_pid, database):
         "post_seconds": end - forms_ready,
         "app_cpu": cpu_after[0] - cpu_before[0],
         "db_cpu": cpu_after[1] - cpu_before[1],
+        "worker_cpu": cpu_after[2] - cpu_before[2],
         "cycle_seconds": end - cycle_start,
     }
 
@@ -375,8 +404,14 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
-        "--tasks", choices=sorted(TASK_BACKENDS), default="immediate",
-        help="immediate: the notification runs in the request (default); dummy: only enqueued, as with a worker",
+        "--tasks", choices=sorted(TASK_BACKENDS), default="db",
+        help="db: a task row per submission, as in production (default); immediate: the notification runs "
+        "in the request; dummy: only enqueued in memory",
+    )
+    parser.add_argument(
+        "--worker", action="store_true",
+        help="with --tasks db: run manage.py db_worker beside gunicorn during the load (its CPU is reported "
+        "apart, PostgreSQL's includes its queries)",
     )
     args = parser.parse_args()
     if not args.port:
@@ -392,7 +427,7 @@ def main():
     )
     env = server_environment(settings_dir, args.tasks)
     print(f"database {name}; cache: {'Redis ' + REDIS_URL if 'REDIS_URL' in env else 'per-process memory'}; "
-          f"e-mail: dummy backend; tasks: {args.tasks}; {os.cpu_count()} CPUs")
+          f"e-mail: dummy backend; tasks: {args.tasks}{' + db_worker' if args.worker else ''}; {os.cpu_count()} CPUs")
     recreate_database(admin, name)
     failed = False
     try:
@@ -409,10 +444,19 @@ def main():
             clear_submissions(page_id)
             flush_redis()
             server = start_gunicorn(env, args.port, worker_class, workers, threads)
+            worker = start_worker(env) if args.worker and args.tasks == "db" else None
             try:
-                result = run_load(args.port, path, args.submitters, args.rounds, server.pid, name)
+                result = run_load(
+                    args.port, path, args.submitters, args.rounds, server.pid, name, worker.pid if worker else None
+                )
+                if worker is not None:  # let it finish the queue, then stop it
+                    deadline = time.monotonic() + 60
+                    while task_counts().get("READY") and time.monotonic() < deadline:
+                        time.sleep(0.5)
             finally:
                 stop(server)
+                if worker is not None:
+                    stop(worker)
             stored = stored_count(page_id)
             lost = result["accepted"] - stored
             rate = result["accepted"] / result["post_seconds"]
@@ -429,6 +473,12 @@ def main():
                 f"{'':<26} server CPU {app_ms + db_ms:.0f} ms per submission: about "
                 f"{1000 / max(1.0, app_ms + db_ms):.0f} submissions/s per dedicated core"
             )
+            if args.tasks == "db":
+                worker_ms = 1000 * result["worker_cpu"] / max(1, result["accepted"])
+                print(
+                    f"{'':<26} task rows: {task_counts()}"
+                    + (f"; worker CPU {worker_ms:.1f} ms per submission (while the load ran)" if args.worker else "")
+                )
             if lost != 0 or result["refused"] or result["errors"] or rate < TARGET_PER_SECOND:
                 failed = True
     finally:
