@@ -248,7 +248,25 @@ def generate_city(sizes, seed=1, aliases=True, index=True, progress=None):
             report.created["aliases"] = make_aliases(writer, new_areas + new_barrios + works + news, progress)
     if index:
         report.created["index entries"] = build_index(progress)
+    tidy_up()
     return report
+
+
+def tidy_up():
+    """Let PostgreSQL forget the row versions the bulk load left behind, and learn the new sizes.
+
+    Building the index writes each entry, then rewrites it with its title norm: without a
+    VACUUM, a search reads (and throws away) two dead versions of every live entry whenever
+    autovacuum is off or has not come round yet (``bench/search.py`` measured the count of a
+    common word at 19 ms before, 10 ms after). Inside a transaction (tests), only ANALYZE.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (Page, SubmunicipalityPage, NeighborhoodPage, PublicWorkPage, NewsPage, BudgetLine)]
+    tables.append("wagtailsearch_indexentry")
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} {', '.join(tables)}")
 
 
 def make_aliases(writer, pages, progress):

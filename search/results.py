@@ -5,8 +5,10 @@ the categories of works they name.
 Every piece costs a fixed number of queries, whatever the number of results.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.html import strip_tags
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Locale, Page
@@ -14,7 +16,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
-from search.backend import InLocale, content_languages
+from search.backend import InLocale, LanguageAwareSearchBackend, content_languages, ranked_page_and_total
 from search.filters import area_models
 from search.text import comparable, excerpt, fold, has_match, highlight
 
@@ -73,6 +75,54 @@ class PinnedThenFound:
         return items
 
 
+class CountedWithPage:
+    """Full-text results (PostgreSQL, ``search/backend.py``) counted together with the page of them
+    a reader asked for, in one query: ``expect(start, stop)`` says which; a slice of another
+    range costs one more query. Pages come specific, one query per page type.
+    """
+
+    def __init__(self, results):
+        self.results = results
+        self.expected = (0, None)
+        self.total = None
+        self.fetched = {}  # (start, stop) → pages
+
+    def expect(self, start, stop):
+        self.expected = (start, stop)
+
+    def count(self):
+        if self.total is None:
+            self._fetch(*self.expected)
+        return self.total
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        key = self._key(start, stop)
+        return self.fetched[key] if key in self.fetched else self._fetch(start, stop)
+
+    def _key(self, start, stop):
+        """A range of results as far as they go (the paginator asks for 0…3 of 3, not 0…10)."""
+        return (start, self.total if stop is None or (self.total is not None and stop > self.total) else stop)
+
+    def _fetch(self, start, stop):
+        rows, self.total = ranked_page_and_total(self.results, start, stop)
+        pks_by_type = defaultdict(list)
+        for pk, content_type in rows:
+            pks_by_type[content_type].append(pk)
+        pages = {}
+        for content_type, pks in pks_by_type.items():
+            model = ContentType.objects.get_for_id(content_type).model_class() or Page
+            pages.update(model.objects.filter(pk__in=pks).in_bulk())
+        found = [pages[pk] for pk, _content_type in rows if pk in pages]
+        self.fetched[self._key(start, stop)] = found
+        return found
+
+
 def named_places(query, locale, limit=MAX_NAMED_PLACES):
     """The submunicipalities and neighbourhoods whose name the query is, or begins, in that order.
 
@@ -86,12 +136,14 @@ def named_places(query, locale, limit=MAX_NAMED_PLACES):
     candidates = (
         Page.objects.live().public().type(*area_models()).filter(locale=locale).values_list("pk", "title", "depth")
     )
+    # A name's end is the query when the name is the query or ends with " " + query; one of its
+    # ends begins with the query when the name begins with it or holds " " + query.
+    after_space = " " + wanted
     for pk, title, depth in candidates:
-        words = comparable(title).split()
-        endings = [" ".join(words[i:]) for i in range(len(words))]
-        if wanted in endings:
+        name = comparable(title)
+        if name == wanted or name.endswith(after_space):
             ranked.append((0, depth, title, pk))
-        elif len(wanted) >= MIN_PREFIX_LENGTH and any(ending.startswith(wanted) for ending in endings):
+        elif len(wanted) >= MIN_PREFIX_LENGTH and (name.startswith(wanted) or after_space in name):
             ranked.append((1, depth, title, pk))
     ids = [pk for *_rest, pk in sorted(ranked)[:limit]]
     pages = Page.objects.filter(pk__in=ids).specific().in_bulk() if ids else {}
@@ -162,7 +214,8 @@ def found_pages(query, locale, result_type=None, area=None, category_code=None, 
         queryset = queryset.exclude(pk__in=list(leave_out))
     if not query:
         return queryset.specific().order_by("title", "pk")
-    return queryset.specific().search(InLocale(query, locale.pk))
+    results = queryset.specific().search(InLocale(query, locale.pk))
+    return CountedWithPage(results) if isinstance(results.backend, LanguageAwareSearchBackend) else results
 
 
 def page_text(page):
@@ -232,7 +285,8 @@ def budget_areas(query, locale, request, terms):
     Lines belong to the Spanish pages; each area is shown and linked in the reader's tree.
     Three queries (the lines, the areas in the reader's language, their page types).
     """
-    lines = list(get_search_backend().search(query, BudgetLine.objects.select_related("area"))[:MAX_BUDGET_LINES])
+    matching = BudgetLine.objects.select_related("area").only("fiscal_year", "description", "area__translation_key")
+    lines = list(get_search_backend().search(query, matching)[:MAX_BUDGET_LINES])
     by_area = {}
     for line in lines:
         by_area.setdefault(line.area.translation_key, []).append(line)

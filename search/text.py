@@ -7,6 +7,7 @@ compared with a text's words one by one, so no query can make matching slow (the
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -48,8 +49,13 @@ def fold(text):
     return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
+@lru_cache(maxsize=50_000)
 def comparable(text):
-    """``text`` folded and in lower case, for comparing names as a resident would."""
+    """``text`` folded and in lower case, for comparing names as a resident would.
+
+    Remembered: the same place names and words come back in every search, and folding them
+    again each time was most of the cost of naming places and marking words in a large city.
+    """
     return " ".join(fold(text).casefold().split())
 
 

@@ -77,6 +77,9 @@ def search(request):
             category_code=category.code if category else None,
             leave_out=[page.pk for item in pinned if (page := _pinned_page(item)) is not None],
         )
+        if hasattr(found, "expect"):  # counted with the page asked for (PostgreSQL)
+            first = (_page_number(request.GET.get("page")) - 1) * RESULTS_PER_PAGE - len(pinned)
+            found.expect(max(0, first), max(0, first + RESULTS_PER_PAGE))
         results_page = Paginator(PinnedThenFound(pinned, found), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         results_page.object_list = describe(list(results_page.object_list), terms, request, locale.language_code)
         context["search_results"] = results_page
@@ -88,6 +91,11 @@ def search(request):
             context["budget_areas"] = budget_areas(query, locale, request, terms)
             context["categories"] = matching_categories(query, locale)
     return TemplateResponse(request, "pages/search.html", context)
+
+
+def _page_number(raw):
+    """The page of results asked for, as the paginator will read it (1 when not a number)."""
+    return int(raw) if (raw or "").isascii() and (raw or "").isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
 def _pinned_page(item):
