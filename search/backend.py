@@ -339,6 +339,25 @@ class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
         return lexeme & other if invert else lexeme | other
 
 
+def ranked_page_sql(results, start, stop):
+    """The SQL and parameters of ``ranked_page_and_total`` (``bench/search.py`` times it)."""
+    compiler = results.query_compiler
+    queryset = compiler.search(compiler.get_config(results.backend), None, None, score_field="mb_rank")
+    sql, params = queryset.order_by().values_list("pk", "content_type", "mb_rank").query.sql_with_params()
+    return (
+        f"""
+        WITH found (id, content_type_id, rank) AS MATERIALIZED ({sql})
+        SELECT page.id, page.content_type_id, total.count
+        FROM (SELECT count(*) FROM found) AS total
+        LEFT JOIN LATERAL (
+            SELECT id, content_type_id FROM found ORDER BY rank DESC, id DESC LIMIT %s OFFSET %s
+        ) AS page ON true
+        """,  # noqa: S608 - the search's own SQL, values as parameters
+        [*params, None if stop is None else max(0, stop - start), start],
+        queryset.db,
+    )
+
+
 def ranked_page_and_total(results, start, stop):
     """The (id, content type id) of the results ``start``…``stop`` of a page search, best first,
     and how many results there are in all: one query.
@@ -347,21 +366,9 @@ def ranked_page_and_total(results, start, stop):
     time, as much work as the ranking itself; here the rows found are kept (a materialised CTE)
     and both counted and ranked. ``stop`` None: to the end.
     """
-    compiler = results.query_compiler
-    queryset = compiler.search(compiler.get_config(results.backend), None, None, score_field="mb_rank")
-    sql, params = queryset.order_by().values_list("pk", "content_type", "mb_rank").query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH found (id, content_type_id, rank) AS MATERIALIZED ({sql})
-            SELECT page.id, page.content_type_id, total.count
-            FROM (SELECT count(*) FROM found) AS total
-            LEFT JOIN LATERAL (
-                SELECT id, content_type_id FROM found ORDER BY rank DESC, id DESC LIMIT %s OFFSET %s
-            ) AS page ON true
-            """,  # noqa: S608 - the search's own SQL, values as parameters
-            [*params, None if stop is None else max(0, stop - start), start],
-        )
+    sql, params, database = ranked_page_sql(results, start, stop)
+    with connections[database].cursor() as cursor:
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [(pk, content_type) for pk, content_type, _count in rows if pk is not None], rows[0][2]
 

@@ -77,13 +77,14 @@ class PinnedThenFound:
 
 class CountedWithPage:
     """Full-text results (PostgreSQL, ``search/backend.py``) counted together with the page of them
-    a reader asked for, in one query: ``expect(start, stop)`` says which; a slice of another
-    range costs one more query. Pages come specific, one query per page type.
+    a reader asked for, in one query: ``expect(start, stop)`` says which (by default none: the
+    count alone); a slice of another range costs one more query. Pages come specific, one query
+    per page type.
     """
 
     def __init__(self, results):
         self.results = results
-        self.expected = (0, None)
+        self.expected = (0, 0)
         self.total = None
         self.fetched = {}  # (start, stop) → pages
 
