@@ -4,11 +4,13 @@ The kinds are a table of model names, looked up when used: a kind whose model is
 (yet) is simply not offered, so adding a page type is adding it here.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,40 @@ RESULT_TYPES = (
     ResultType("barrio", _("Neighbourhoods"), ("neighborhoods.NeighborhoodPage", "neighborhoods.SubmunicipalityPage")),
 )
 
+#: What one search has read already (see ``read_once``); None outside a search.
+_per_search = ContextVar("search_per_search", default=None)
+
+
+@contextmanager
+def read_once():
+    """Within a search, the private sections and the source locale are read from the database
+    once, not once for each part of the page (they were five and three queries)."""
+    token = _per_search.set({})
+    try:
+        yield
+    finally:
+        _per_search.reset(token)
+
+
+def _remembered(key, read):
+    memo = _per_search.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def public(queryset):
+    """The pages of ``queryset`` outside private sections (Wagtail's ``public``)."""
+    return queryset.exclude(_remembered("private", lambda: Page.objects.all().private_q()))
+
+
+def source_locale():
+    """The locale content is written in first (Spanish)."""
+    return _remembered("source", Locale.get_default)
+
+
 #: Areas a search can be limited to (``?area=<page id>``).
 AREA_MODEL_NAMES = ("neighborhoods.SubmunicipalityPage", "neighborhoods.NeighborhoodPage")
 
@@ -60,8 +96,7 @@ def area_for(raw_id, locale):
     if not (raw_id or "").isascii() or not (raw_id or "").isdigit() or len(raw_id) > 18:
         return None
     return (
-        Page.objects.live()
-        .public()
+        public(Page.objects.live())
         .type(*area_models())
         .filter(pk=int(raw_id), locale=locale)
         .specific()
@@ -75,7 +110,7 @@ def submunicipalities(locale):
     Looked up by page type, so that PostgreSQL reads only those pages however large the city.
     """
     model = apps.get_model(AREA_MODEL_NAMES[0])
-    return list(Page.objects.type(model).live().public().filter(locale=locale).order_by("title").only("pk", "title"))
+    return list(public(Page.objects.type(model).live()).filter(locale=locale).order_by("title").only("pk", "title"))
 
 
 def submunicipality_of(area):
@@ -86,4 +121,4 @@ def submunicipality_of(area):
 def neighborhoods_of(submunicipality):
     """The neighbourhoods of a submunicipality, by name."""
     model = apps.get_model(AREA_MODEL_NAMES[1])
-    return list(model.objects.child_of(submunicipality).live().public().order_by("title"))
+    return list(public(model.objects.child_of(submunicipality).live()).order_by("title"))

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import strip_tags
 from wagtail.contrib.search_promotions.models import SearchPromotion
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
 from search.backend import InLocale, LanguageAwareSearchBackend, content_languages, ranked_page_and_total
-from search.filters import area_models
+from search.filters import area_models, public, source_locale
 from search.text import comparable, excerpt, fold, has_match, highlight
 
 #: Pages named by the query put first, at most.
@@ -135,7 +135,7 @@ def named_places(query, locale, limit=MAX_NAMED_PLACES):
         return []
     ranked = []
     candidates = (
-        Page.objects.live().public().type(*area_models()).filter(locale=locale).values_list("pk", "title", "depth")
+        public(Page.objects.live()).type(*area_models()).filter(locale=locale).values_list("pk", "title", "depth")
     )
     # A name's end is the query when the name is the query or ends with " " + query; one of its
     # ends begins with the query when the name begins with it or holds " " + query.
@@ -166,13 +166,13 @@ def promotions(query, locale):
         .select_related("page")
         .order_by("sort_order", "pk")
     )
-    source = Locale.get_default()
+    source = source_locale()
     keys = {p.page.translation_key for p in chosen if p.page and p.page.locale_id == source.pk}
     in_reader_tree = {}
     if keys and locale.pk != source.pk:
         in_reader_tree = {
             page.translation_key: page
-            for page in Page.objects.live().public().filter(locale=locale, translation_key__in=keys).specific()
+            for page in public(Page.objects.live()).filter(locale=locale, translation_key__in=keys).specific()
         }
     shown = []
     for promotion in chosen:
@@ -187,7 +187,7 @@ def promotions(query, locale):
             shown.append((promotion, page))
     # The promoted pages themselves, specific, live and public, in one query per page type.
     ids = [page.pk for _promotion, page in shown if page is not None]
-    visible = Page.objects.live().public().filter(pk__in=ids).specific().in_bulk() if ids else {}
+    visible = public(Page.objects.live()).filter(pk__in=ids).specific().in_bulk() if ids else {}
     return [(promotion, visible[page.pk] if page else None) for promotion, page in shown if not page or page.pk in visible]
 
 
@@ -208,7 +208,7 @@ def found_pages(query, locale, result_type=None, area=None, category_code=None, 
         queryset = Page.objects.type(*result_type.models())
     else:
         queryset = Page.objects.all()
-    queryset = queryset.live().public().filter(locale=locale)
+    queryset = public(queryset.live()).filter(locale=locale)
     if area:
         queryset = queryset.descendant_of(area, inclusive=True)
     if leave_out:
@@ -296,7 +296,7 @@ def budget_areas(query, locale, request, terms):
         return []
     areas = {
         page.translation_key: page
-        for page in Page.objects.live().public().filter(locale=locale, translation_key__in=keys).specific()
+        for page in public(Page.objects.live()).filter(locale=locale, translation_key__in=keys).specific()
     }
     groups = []
     for key in keys:
@@ -322,7 +322,7 @@ def matching_categories(query, locale):
 
     One or two queries.
     """
-    source = Locale.get_default()
+    source = source_locale()
     categories = WorkCategory.objects.filter(locale_id__in={locale.pk, source.pk})
     found = list(get_search_backend().search(query, categories)[:20])
     by_code = {}
@@ -337,5 +337,5 @@ def category_named(code, locale):
     if not code or len(code) > 40:
         return None
     candidates = {c.locale_id: c for c in WorkCategory.objects.filter(code=code)}
-    return candidates.get(locale.pk) or candidates.get(Locale.get_default().pk) or next(iter(candidates.values()), None)
+    return candidates.get(locale.pk) or candidates.get(source_locale().pk) or next(iter(candidates.values()), None)
 

@@ -35,6 +35,11 @@ RESULTS_PER_PAGE = 10
 
 
 def search(request):
+    with filters.read_once():
+        return _search(request)
+
+
+def _search(request):
     query, shortened = clean_query(request.GET.get("q", ""))
     locale = Locale.get_active()
     notes = []
