@@ -45,6 +45,7 @@ from wagtail.models import Page
 
 from home.sitemap import public_pages
 from neighborhoods import abuse
+from neighborhoods.budgets import source_page
 
 logger = logging.getLogger(__name__)
 
@@ -250,16 +251,6 @@ def about_page_for(form_page, raw):
     return about, None
 
 
-def original_of(page):
-    """The Spanish original of ``page`` (itself when it is Spanish or has no Spanish version)."""
-    from wagtail.models import Locale
-
-    default = Locale.get_default()
-    if page.locale_id == default.pk:
-        return page
-    return page.get_translations().filter(locale=default).first() or page
-
-
 def render_form_page(page, request, form, *, about=None, refusal=None, status=200):
     """The form page itself: the form (with any errors), or the refusal and why."""
     if form is not None:
@@ -308,5 +299,5 @@ def serve(page, request):
         )
         response["Retry-After"] = str(abuse.retry_after(request, scope))  # G5: when to send again, in seconds
         return response
-    store_submission(page, form, fields=fields, about_page=original_of(about) if about is not None else None)
+    store_submission(page, form, fields=fields, about_page=(source_page(about) or about) if about is not None else None)
     return thank(page, request, about)

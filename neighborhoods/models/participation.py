@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, AbstractFormSubmission
 from wagtail.fields import RichTextField
-from wagtail.models import Locale, Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -146,11 +146,9 @@ class ParticipationFormMixin(models.Model):
         """The page submissions are stored on: the Spanish original of this form (or itself).
         Worked out once per page object (a request asks for it more than once)."""
         if "_original_page" not in self.__dict__:
-            default = Locale.get_default()
-            if self.locale_id == default.pk:
-                self._original_page = self
-            else:
-                self._original_page = self.get_translations().filter(locale=default).specific().first() or self
+            from neighborhoods.budgets import source_page
+
+            self._original_page = source_page(self) or self
         return self._original_page
 
     def get_submissions(self):
