@@ -19,38 +19,15 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+from bench.throwaway_db import drop_database, recreate_database  # noqa: E402 (needs BASE_DIR on the path)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mibarrio_export_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
 SIZES = (10_000, 50_000)
 PEAK_LIMIT_MB = 50
-
-
-def recreate_database(url):
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql") or not name.endswith("_bench"):
-        sys.exit("DATABASE_URL must name a PostgreSQL database whose name ends in _bench (it is dropped).")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return admin, name
-
-
-def drop_database(admin, name):
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def build_city():

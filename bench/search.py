@@ -26,10 +26,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+from bench.throwaway_db import drop_database, recreate_database  # noqa: E402 (needs BASE_DIR on the path)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mb_bench_search")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
@@ -46,29 +46,6 @@ ROUNDS = 3
 PUBLISHES = 10
 P95_TARGET_MS = 50
 RATIO_TARGET = 2
-
-
-def recreate_database(url):
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in ("postgres", "postgresql") or not name.startswith("mb_bench"):
-        sys.exit("DATABASE_URL must name a PostgreSQL database whose name starts with mb_bench (it is dropped).")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return admin, name
-
-
-def drop_database(admin, name):
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def percentile(values, share):
