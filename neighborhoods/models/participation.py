@@ -160,6 +160,18 @@ class ParticipationFormMixin(models.Model):
         return ParticipationSubmissionsListView
 
 
+# What every form page's editor fills in after its own fields: the questions, the personal-data
+# notice, the thank-you and who on the area's team is told.
+FORM_PANELS = [
+        InlinePanel("form_fields", label=_("Form fields")),
+        FieldPanel("personal_data_notice"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [FieldPanel("to_address"), FieldPanel("from_address"), FieldPanel("subject")],
+            heading=_("E-mail to the area's team"),
+        ),
+]
+
 # Fields shared by every language version of a form page: dates, addresses, settings.
 FORM_PAGE_SYNCHRONIZED = [
     SynchronizedField("to_address", overridable=False),
@@ -198,13 +210,7 @@ class ConsultationPage(ParticipationFormMixin, AbstractEmailForm):
         FieldPanel("context"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Dates")),
         InlinePanel("hearings", label=_("Citizen hearings")),
-        InlinePanel("form_fields", label=_("Form fields")),
-        FieldPanel("personal_data_notice"),
-        FieldPanel("thank_you_text"),
-        MultiFieldPanel(
-            [FieldPanel("to_address"), FieldPanel("from_address"), FieldPanel("subject")],
-            heading=_("E-mail to the area's team"),
-        ),
+        *FORM_PANELS,
         MultiFieldPanel([FieldPanel("results_summary"), FieldPanel("response")], heading=_("After closing")),
     ]
     search_fields = Page.search_fields + [
@@ -308,13 +314,7 @@ class FeedbackFormPage(ParticipationFormMixin, AbstractEmailForm):
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),
         FieldPanel("intro"),
-        InlinePanel("form_fields", label=_("Form fields")),
-        FieldPanel("personal_data_notice"),
-        FieldPanel("thank_you_text"),
-        MultiFieldPanel(
-            [FieldPanel("to_address"), FieldPanel("from_address"), FieldPanel("subject")],
-            heading=_("E-mail to the area's team"),
-        ),
+        *FORM_PANELS,
     ]
     override_translatable_fields = FORM_PAGE_SYNCHRONIZED
 
