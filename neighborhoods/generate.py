@@ -31,6 +31,7 @@ from neighborhoods.models import (
     WorkCategory,
     WorkStatus,
 )
+from search.memo import changed as search_memo_changed
 
 SLUG_PREFIX = "gen-"
 BATCH = 500
@@ -246,6 +247,7 @@ def generate_city(sizes, seed=1, aliases=True, index=True, progress=None):
         )  # fmt: skip
         if aliases:
             report.created["aliases"] = make_aliases(writer, new_areas + new_barrios + works + news, progress)
+    search_memo_changed()  # bulk_create sends no signals: searches must read the new areas
     if index:
         report.created["index entries"] = build_index(progress)
     tidy_up()

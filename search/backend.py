@@ -39,7 +39,11 @@ therefore carries one more lexeme naming its locale (``mblocale<id>``, unstemmed
 a search of one language tree (``InLocale``, used by the search page) adds it to the query: the
 GIN index on ``title || body`` (``search/migrations/0001``; modelsearch indexes the two columns
 apart but searches their concatenation, so without it every search reads the whole table)
-intersects it with the words, and only the reader's tree's rows are read and ranked.
+intersects it with the words, and only the reader's tree's rows are read and ranked. Likewise
+every other object's title vector names its model (``mbkind<content type id>``), and a search
+of such a model (budget lines, categories, images…) adds it: modelsearch filters the model's
+rows only after reading every row that holds the words, five for each page that mentions
+"agua" to find the few budget lines that do.
 
 **Title norms.** modelsearch's PostgreSQL index recomputes, after every update, the average title
 length over the whole index and rewrites every row whose norm is the default: two scans of the
@@ -77,7 +81,7 @@ from modelsearch.backends.database.postgres.postgres import (
 )
 from modelsearch.backends.database.postgres.query import Lexeme
 from modelsearch.query import Fuzzy, MatchAll, Not, Phrase, PlainText
-from modelsearch.utils import get_content_type_pk
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from search.text import fold
 
@@ -170,6 +174,15 @@ def locale_lexeme(locale_id):
     return f"mblocale{int(locale_id)}"
 
 
+def kind_lexeme(content_type_id):
+    """The lexeme an object other than a page carries in its title vector to say what it is."""
+    return f"mbkind{int(content_type_id)}"
+
+
+def marker_vector(lexeme):
+    return SearchVector(Value(lexeme, output_field=TextField()), weight="D", config=UNSTEMMED)
+
+
 def folded_words(text):
     """The words of ``text`` that change when folded, folded: "Vías públicas de El Alto" → "Vias publicas"."""
     return " ".join(folded for word in text.split() if (folded := fold(word)) != word)
@@ -190,14 +203,18 @@ class FoldingObjectIndexer(ObjectIndexer):
 
     @cached_property
     def title(self):
-        """The title's vector, plus the locale lexeme of a page (see the module)."""
+        """The title's vector, plus the locale lexeme of a page or the kind lexeme of anything else
+        (see the module)."""
         from wagtail.models import Page
 
         vector = super().title
-        if isinstance(self.obj, Page) and self.obj.locale_id:
-            marker = SearchVector(Value(locale_lexeme(self.obj.locale_id), output_field=TextField()), weight="D", config=UNSTEMMED)
-            vector = marker if vector is EMPTY_VECTOR else vector + marker
-        return vector
+        if isinstance(self.obj, Page):
+            if not self.obj.locale_id:
+                return vector
+            marker = marker_vector(locale_lexeme(self.obj.locale_id))
+        else:
+            marker = marker_vector(kind_lexeme(get_content_type_pk(self.obj._meta.model)))
+        return marker if vector is EMPTY_VECTOR else vector + marker
 
 
 class LanguageAwareIndex(PostgresIndex):
@@ -294,9 +311,22 @@ class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
             if any(tsquery is None for tsquery in tsqueries):
                 return None
             tsquery = reduce(operator.or_, tsqueries)
-        if isinstance(query, InLocale) and tsquery is not None:
+        if tsquery is None:
+            return None
+        if isinstance(query, InLocale):
             tsquery &= SearchQuery(Lexeme(locale_lexeme(query.locale_id)), search_type="raw", config=UNSTEMMED)
+        elif kinds := self.kind_lexemes():
+            tsquery &= SearchQuery(reduce(operator.or_, kinds), search_type="raw", config=UNSTEMMED)
         return tsquery
+
+    def kind_lexemes(self):
+        """For a search of a model other than pages, the kind lexemes of it and its subclasses."""
+        from wagtail.models import Page
+
+        model = self.queryset.model
+        if issubclass(model, Page):
+            return []
+        return [Lexeme(kind_lexeme(pk)) for pk in sorted(get_descendants_content_types_pks(model))]
 
     def build_tsquery_content(self, query, config=None, invert=False):
         if isinstance(query, PlainText):

@@ -4,13 +4,16 @@ The kinds are a table of model names, looked up when used: a kind whose model is
 (yet) is simply not offered, so adding a page type is adding it here.
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
+
+from search.memo import held
 
 
 @dataclass(frozen=True)
@@ -39,38 +42,32 @@ RESULT_TYPES = (
     ResultType("barrio", _("Neighbourhoods"), ("neighborhoods.NeighborhoodPage", "neighborhoods.SubmunicipalityPage")),
 )
 
-#: What one search has read already (see ``read_once``); None outside a search.
-_per_search = ContextVar("search_per_search", default=None)
-
-
-@contextmanager
-def read_once():
-    """Within a search, the private sections and the source locale are read from the database
-    once, not once for each part of the page (they were five and three queries)."""
-    token = _per_search.set({})
-    try:
-        yield
-    finally:
-        _per_search.reset(token)
-
-
-def _remembered(key, read):
-    memo = _per_search.get()
-    if memo is None:
-        return read()
-    if key not in memo:
-        memo[key] = read()
-    return memo[key]
-
-
 def public(queryset):
     """The pages of ``queryset`` outside private sections (Wagtail's ``public``)."""
-    return queryset.exclude(_remembered("private", lambda: Page.objects.all().private_q()))
+    return queryset.exclude(held("private", lambda: Page.objects.all().private_q()))
+
+
+def _locales():
+    return held("locales", lambda: {locale.language_code: locale for locale in Locale.objects.all()})
+
+
+def _locale_for(language_code):
+    """The locale of ``language_code`` (as Wagtail's ``Locale.get_for_language``), kept in memory."""
+    code = get_supported_content_language_variant(language_code)
+    return _locales().get(code) or Locale.objects.get(language_code=code)
+
+
+def active_locale():
+    """The reader's locale: the active language's, else the source's (``Locale.get_active``)."""
+    try:
+        return _locale_for(translation.get_language())
+    except (Locale.DoesNotExist, LookupError):
+        return source_locale()
 
 
 def source_locale():
     """The locale content is written in first (Spanish)."""
-    return _remembered("source", Locale.get_default)
+    return _locale_for(settings.LANGUAGE_CODE)
 
 
 #: Areas a search can be limited to (``?area=<page id>``).
@@ -102,15 +99,6 @@ def area_for(raw_id, locale):
         .specific()
         .first()
     )
-
-
-def submunicipalities(locale):
-    """The submunicipalities of the reader's language tree, by name (their id and name).
-
-    Looked up by page type, so that PostgreSQL reads only those pages however large the city.
-    """
-    model = apps.get_model(AREA_MODEL_NAMES[0])
-    return list(public(Page.objects.type(model).live()).filter(locale=locale).order_by("title").only("pk", "title"))
 
 
 def submunicipality_of(area):

@@ -17,7 +17,9 @@ from wagtail.search.utils import normalise_query_string
 
 from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
 from search.backend import InLocale, LanguageAwareSearchBackend, content_languages, ranked_page_and_total
-from search.filters import area_models, public, source_locale
+from search.areas import areas_of
+from search.filters import public, source_locale
+from search.memo import held
 from search.text import comparable, excerpt, fold, has_match, highlight
 
 #: Pages named by the query put first, at most.
@@ -128,26 +130,24 @@ def named_places(query, locale, limit=MAX_NAMED_PLACES):
     """The submunicipalities and neighbourhoods whose name the query is, or begins, in that order.
 
     Compared without accents or case, against the whole name or its end ("cotahuma" names
-    "Subalcaldía Cotahuma"). Two queries for all the places of the language.
+    "Subalcaldía Cotahuma"), among the areas the worker holds (``search/areas.py``). One query
+    for the pages named, none when none is.
     """
     wanted = comparable(query)
     if not wanted:
         return []
     ranked = []
-    candidates = (
-        public(Page.objects.live()).type(*area_models()).filter(locale=locale).values_list("pk", "title", "depth")
-    )
     # A name's end is the query when the name is the query or ends with " " + query; one of its
     # ends begins with the query when the name begins with it or holds " " + query.
     after_space = " " + wanted
-    for pk, title, depth in candidates:
-        name = comparable(title)
+    for area in areas_of(locale).all:
+        name = area.name
         if name == wanted or name.endswith(after_space):
-            ranked.append((0, depth, title, pk))
+            ranked.append((0, area.depth, area.title, area.pk))
         elif len(wanted) >= MIN_PREFIX_LENGTH and (name.startswith(wanted) or after_space in name):
-            ranked.append((1, depth, title, pk))
+            ranked.append((1, area.depth, area.title, area.pk))
     ids = [pk for *_rest, pk in sorted(ranked)[:limit]]
-    pages = Page.objects.filter(pk__in=ids).specific().in_bulk() if ids else {}
+    pages = public(Page.objects.live()).filter(pk__in=ids).specific().in_bulk() if ids else {}
     return [pages[pk] for pk in ids if pk in pages]
 
 
@@ -158,9 +158,11 @@ def promotions(query, locale):
     source of every other language, is shown as its translation or alias in the reader's tree;
     a promoted page in another language is for that language's readers only. External links
     are for everyone. Matched like Wagtail's promotions (lower case, spaces collapsed), and also
-    without accents. Two or three queries.
+    without accents. None, or two or three queries when the query is promoted.
     """
     strings = {normalise_query_string(query), normalise_query_string(fold(query))}
+    if not strings & promoted_queries():
+        return []
     chosen = list(
         SearchPromotion.objects.filter(query__query_string__in=strings)
         .select_related("page")
@@ -189,6 +191,11 @@ def promotions(query, locale):
     ids = [page.pk for _promotion, page in shown if page is not None]
     visible = public(Page.objects.live()).filter(pk__in=ids).specific().in_bulk() if ids else {}
     return [(promotion, visible[page.pk] if page else None) for promotion, page in shown if not page or page.pk in visible]
+
+
+def promoted_queries():
+    """The query strings editors promoted results for (kept in memory: ``search/memo.py``)."""
+    return held("promoted", lambda: set(SearchPromotion.objects.values_list("query__query_string", flat=True)))
 
 
 def in_filters(page, result_type, area):
@@ -229,21 +236,17 @@ def page_text(page):
     return texts
 
 
-def describe(items, terms, request, reader_language):
+def describe(items, terms, request, locale):
     """Turn pages (and ``(promotion, page)`` pairs) into ``Result``s for the template.
 
-    Three or four queries for any number of items: the languages their texts are in, and the
-    names of the areas they are in.
+    Two or three queries for any number of items, for the languages their texts are in; the
+    areas they are in are the ones the worker holds (``search/areas.py``).
     """
     pages = [item[1] if isinstance(item, tuple) else item for item in items]
     pages_only = [page for page in pages if page is not None]
     languages = dict(zip([p.pk for p in pages_only], content_languages(pages_only), strict=True))
-    steplen = Page.steplen
-    area_depths = (3, 4)  # submunicipality, neighbourhood
-    ancestor_paths = {
-        page.path[: steplen * depth] for page in pages_only for depth in area_depths if page.depth > depth
-    }
-    area_names = dict(Page.objects.filter(path__in=ancestor_paths).values_list("path", "title")) if ancestor_paths else {}
+    areas = areas_of(locale)
+    reader_language = locale.language_code
 
     results = []
     for item, page in zip(items, pages, strict=True):
@@ -268,11 +271,7 @@ def describe(items, terms, request, reader_language):
                 page=page,
                 kind=page.specific_class._meta.verbose_name if page.specific_class else "",
                 excerpt=excerpt(chosen, terms),
-                places=[
-                    area_names[page.path[: steplen * depth]]
-                    for depth in area_depths
-                    if page.depth > depth and page.path[: steplen * depth] in area_names
-                ],
+                places=areas.names_above(page),
                 language="" if language == reader_language else language,
                 recommended=promotion is not None,
             )

@@ -15,9 +15,10 @@ that mention the words. Anything typed into the address gives a normal page.
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.models import Locale
 
 from search import filters
+from search.areas import areas_of
+from search.memo import one_version
 from search.results import (
     PinnedThenFound,
     budget_areas,
@@ -35,13 +36,13 @@ RESULTS_PER_PAGE = 10
 
 
 def search(request):
-    with filters.read_once():
+    with one_version():
         return _search(request)
 
 
 def _search(request):
     query, shortened = clean_query(request.GET.get("q", ""))
-    locale = Locale.get_active()
+    locale = filters.active_locale()
     notes = []
     if shortened:
         notes.append(_("Your search was shortened to its first %(count)s characters.") % {"count": MAX_QUERY_LENGTH})
@@ -86,9 +87,9 @@ def _search(request):
             first = (_page_number(request.GET.get("page")) - 1) * RESULTS_PER_PAGE - len(pinned)
             found.expect(max(0, first), max(0, first + RESULTS_PER_PAGE))
         results_page = Paginator(PinnedThenFound(pinned, found), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        results_page.object_list = describe(list(results_page.object_list), terms, request, locale.language_code)
+        results_page.object_list = describe(list(results_page.object_list), terms, request, locale)
         context["search_results"] = results_page
-        context["submunicipalities"] = filters.submunicipalities(locale)
+        context["submunicipalities"] = areas_of(locale).submunicipalities
         if area:
             context["area_submunicipality"] = filters.submunicipality_of(area)
             context["neighborhoods"] = filters.neighborhoods_of(context["area_submunicipality"])

@@ -1,0 +1,62 @@
+"""The city's areas as a search reads them: names to compare with the words, the submunicipalities
+to narrow to, the areas a result is in ("Obra … · Cotahuma, Sopocachi").
+
+Per language tree, the live and public submunicipalities and neighbourhoods, kept in each
+worker's memory until pages change (``search/memo.py``).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page
+
+from search.filters import area_models, public
+from search.memo import held
+from search.text import comparable
+
+
+@dataclass(frozen=True)
+class Area:
+    """A submunicipality or neighbourhood, as a search shows and compares it."""
+
+    pk: int
+    title: str
+    name: str  # the title folded and in lower case (``search.text.comparable``)
+    depth: int
+    path: str
+    is_submunicipality: bool
+
+
+class Areas:
+    """The live, public areas of one language tree, and the ways a search looks them up."""
+
+    def __init__(self, areas):
+        self.all = areas
+        self.by_path = {area.path: area for area in areas}
+        self.submunicipalities = sorted((a for a in areas if a.is_submunicipality), key=lambda a: (a.title, a.pk))
+
+    def names_above(self, page):
+        """The names of the areas ``page`` is in, the largest first ("Cotahuma", "Sopocachi")."""
+        steps = range(Page.steplen, len(page.path), Page.steplen)
+        return [area.title for step in steps if (area := self.by_path.get(page.path[:step])) is not None]
+
+
+def areas_of(locale):
+    """The areas of ``locale``'s tree (one query when not kept)."""
+    return held(("areas", locale.pk), lambda: Areas(_read(locale)))
+
+
+def _read(locale):
+    submunicipality, neighborhood = area_models()
+    submunicipality_type = ContentType.objects.get_for_model(submunicipality).pk
+    rows = (
+        public(Page.objects.live())
+        .type(submunicipality, neighborhood)
+        .filter(locale=locale)
+        .order_by("path")
+        .values_list("pk", "title", "depth", "path", "content_type_id")
+    )
+    return [
+        Area(pk, title, comparable(title), depth, path, content_type == submunicipality_type)
+        for pk, title, depth, path, content_type in rows
+    ]
