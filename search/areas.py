@@ -24,6 +24,7 @@ class Area:
     name: str  # the title folded and in lower case (``search.text.comparable``)
     depth: int
     path: str
+    translation_key: object
     is_submunicipality: bool
 
 
@@ -33,6 +34,8 @@ class Areas:
     def __init__(self, areas):
         self.all = areas
         self.by_path = {area.path: area for area in areas}
+        self.by_pk = {area.pk: area for area in areas}
+        self.by_key = {area.translation_key: area for area in areas}
         self.submunicipalities = sorted((a for a in areas if a.is_submunicipality), key=lambda a: (a.title, a.pk))
 
     def names_above(self, page):
@@ -54,9 +57,9 @@ def _read(locale):
         .type(submunicipality, neighborhood)
         .filter(locale=locale)
         .order_by("path")
-        .values_list("pk", "title", "depth", "path", "content_type_id")
+        .values_list("pk", "title", "depth", "path", "translation_key", "content_type_id")
     )
     return [
-        Area(pk, title, comparable(title), depth, path, content_type == submunicipality_type)
-        for pk, title, depth, path, content_type in rows
+        Area(pk, title, comparable(title), depth, path, key, content_type == submunicipality_type)
+        for pk, title, depth, path, key, content_type in rows
     ]

@@ -117,15 +117,17 @@ def content_languages(objs):
     A page is written in its locale's language unless it is an alias: an alias shows the text
     of the page it is an alias of (possibly an alias itself, as in a chain es → en → ay), so it
     is written in that page's language. Another object with a locale (a snippet) is written in
-    its locale's language; one without, in the source language. Two or three queries for any
-    number of objects.
+    its locale's language; one without, in the source language. None, or one or two queries
+    when there are aliases, for any number of objects.
     """
-    from wagtail.models import Locale, Page
+    from wagtail.models import Page
+
+    from search.filters import locales
 
     objs = list(objs)
     if not objs:
         return []
-    languages = dict(Locale.objects.values_list("pk", "language_code"))
+    languages = {locale.pk: code for code, locale in locales().items()}
     source = source_language()
 
     # Follow alias_of to the page whose text each alias shows, level by level.

@@ -47,14 +47,15 @@ def public(queryset):
     return queryset.exclude(held("private", lambda: Page.objects.all().private_q()))
 
 
-def _locales():
+def locales():
+    """Every locale by language code, kept in memory (``search/memo.py``)."""
     return held("locales", lambda: {locale.language_code: locale for locale in Locale.objects.all()})
 
 
 def _locale_for(language_code):
     """The locale of ``language_code`` (as Wagtail's ``Locale.get_for_language``), kept in memory."""
     code = get_supported_content_language_variant(language_code)
-    return _locales().get(code) or Locale.objects.get(language_code=code)
+    return locales().get(code) or Locale.objects.get(language_code=code)
 
 
 def active_locale():

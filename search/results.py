@@ -18,7 +18,7 @@ from wagtail.search.utils import normalise_query_string
 from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
 from search.backend import InLocale, LanguageAwareSearchBackend, content_languages, ranked_page_and_total
 from search.areas import areas_of
-from search.filters import public, source_locale
+from search.filters import area_models, public, source_locale
 from search.memo import held
 from search.text import comparable, excerpt, fold, has_match, highlight
 
@@ -282,34 +282,38 @@ def describe(items, terms, request, locale):
 def budget_areas(query, locale, request, terms):
     """The areas whose budget lines mention the query, each with a link to its budget page.
 
-    Lines belong to the Spanish pages; each area is shown and linked in the reader's tree.
-    Three queries (the lines, the areas in the reader's language, their page types).
+    Lines belong to the Spanish pages; each area is shown and linked in the reader's tree, the
+    newest years first. Two queries (the lines, the areas' pages of one or both types).
     """
-    matching = BudgetLine.objects.select_related("area").only("fiscal_year", "description", "area__translation_key")
-    lines = list(get_search_backend().search(query, matching)[:MAX_BUDGET_LINES])
-    by_area = {}
-    for line in lines:
-        by_area.setdefault(line.area.translation_key, []).append(line)
-    keys = list(by_area)[:MAX_BUDGET_AREAS]
-    if not keys:
+    matching = BudgetLine.objects.only("fiscal_year", "description", "area_id").order_by("-fiscal_year", "area_id")
+    lines = list(get_search_backend().search(query, matching, order_by_relevance=False)[:MAX_BUDGET_LINES])
+    if not lines:
         return []
-    areas = {
-        page.translation_key: page
-        for page in public(Page.objects.live()).filter(locale=locale, translation_key__in=keys).specific()
-    }
+    spanish, readers = areas_of(source_locale()), areas_of(locale)
+    by_area = {}  # the reader's area → its lines
+    for line in lines:
+        source = spanish.by_pk.get(line.area_id)
+        area = readers.by_key.get(source.translation_key) if source else None
+        if area is not None:
+            by_area.setdefault(area, []).append(line)
+    shown = list(by_area)[:MAX_BUDGET_AREAS]
+    pages = {}
+    for model, is_submunicipality in zip(area_models(), (True, False), strict=True):
+        if ids := [area.pk for area in shown if area.is_submunicipality == is_submunicipality]:
+            pages.update(model.objects.in_bulk(ids))
     groups = []
-    for key in keys:
-        area = areas.get(key)
-        if area is None or not hasattr(area, "reverse_subpage"):
+    for area in shown:
+        page = pages.get(area.pk)
+        if page is None:
             continue
         groups.append(
             {
-                "area": area,
-                "url": area.get_url(request) + area.reverse_subpage("budget"),
-                "count": len(by_area[key]),
+                "area": page,
+                "url": page.get_url(request) + page.reverse_subpage("budget"),
+                "count": len(by_area[area]),
                 "lines": [
                     {"year": line.fiscal_year, "description": highlight(line.description, terms)}
-                    for line in by_area[key][:3]
+                    for line in by_area[area][:3]
                 ],
             }
         )
@@ -319,16 +323,14 @@ def budget_areas(query, locale, request, terms):
 def matching_categories(query, locale):
     """The categories of works whose name the query matches, in the reader's language where translated.
 
-    One or two queries.
+    By name; one query.
     """
-    source = source_locale()
-    categories = WorkCategory.objects.filter(locale_id__in={locale.pk, source.pk})
-    found = list(get_search_backend().search(query, categories)[:20])
+    categories = WorkCategory.objects.filter(locale_id__in={locale.pk, source_locale().pk})
     by_code = {}
-    for category in found:
+    for category in get_search_backend().search(query, categories, order_by_relevance=False):
         if category.code not in by_code or category.locale_id == locale.pk:
             by_code[category.code] = category
-    return list(by_code.values())[:MAX_CATEGORIES]
+    return sorted(by_code.values(), key=lambda category: category.name.casefold())[:MAX_CATEGORIES]
 
 
 def category_named(code, locale):

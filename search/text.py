@@ -89,11 +89,16 @@ def word_matches(word, term):
 
 
 def _matches(text, terms):
-    """The (start, end) of each word of ``text`` that matches one of ``terms``."""
+    """The (start, end) of each word of ``text`` that matches one of ``terms``.
+
+    A word matching a term begins with the term's first letter, so only words beginning with
+    one of those are compared (most words of a text are not).
+    """
+    initials = {term[0] for term in terms}
     spans = []
     for match in WORD.finditer(text):
         word = comparable(match.group())
-        if any(word_matches(word, term) for term in terms):
+        if word[:1] in initials and any(word_matches(word, term) for term in terms):
             spans.append(match.span())
     return spans
 
