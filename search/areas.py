@@ -38,6 +38,25 @@ class Areas:
         self.by_key = {area.translation_key: area for area in areas}
         self.submunicipalities = sorted((a for a in areas if a.is_submunicipality), key=lambda a: (a.title, a.pk))
 
+    def get(self, raw_id):
+        """The area with id ``raw_id`` (as typed in an address), or None."""
+        if not (raw_id or "").isascii() or not (raw_id or "").isdigit() or len(raw_id) > 18:
+            return None
+        return self.by_pk.get(int(raw_id))
+
+    def submunicipality_of(self, area):
+        """``area`` if it is a submunicipality, else the submunicipality it is in (None if not public)."""
+        return area if area.is_submunicipality else self.by_path.get(area.path[: -Page.steplen])
+
+    def neighborhoods_of(self, submunicipality):
+        """The neighbourhoods of a submunicipality, by name."""
+        children = (
+            area
+            for area in self.all
+            if area.depth == submunicipality.depth + 1 and area.path.startswith(submunicipality.path)
+        )
+        return sorted(children, key=lambda area: (area.title, area.pk))
+
     def names_above(self, page):
         """The names of the areas ``page`` is in, the largest first ("Cotahuma", "Sopocachi")."""
         steps = range(Page.steplen, len(page.path), Page.steplen)

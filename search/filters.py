@@ -87,27 +87,3 @@ def type_for(key):
 
 def area_models():
     return [apps.get_model(name) for name in AREA_MODEL_NAMES]
-
-
-def area_for(raw_id, locale):
-    """The live, public submunicipality or neighbourhood with id ``raw_id`` in ``locale``, or None."""
-    if not (raw_id or "").isascii() or not (raw_id or "").isdigit() or len(raw_id) > 18:
-        return None
-    return (
-        public(Page.objects.live())
-        .type(*area_models())
-        .filter(pk=int(raw_id), locale=locale)
-        .specific()
-        .first()
-    )
-
-
-def submunicipality_of(area):
-    """``area`` if it is a submunicipality, else the submunicipality it is in."""
-    return area if isinstance(area, apps.get_model(AREA_MODEL_NAMES[0])) else area.get_parent()
-
-
-def neighborhoods_of(submunicipality):
-    """The neighbourhoods of a submunicipality, by name."""
-    model = apps.get_model(AREA_MODEL_NAMES[1])
-    return list(public(model.objects.child_of(submunicipality).live()).order_by("title"))

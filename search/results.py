@@ -32,6 +32,14 @@ MAX_BUDGET_AREAS = 5
 MAX_CATEGORIES = 5
 #: Fields whose text can make a result's excerpt, the first that has the words winning.
 EXCERPT_FIELDS = ("search_description", "summary", "intro", "description")
+#: What else a result reads of its page: its title, link, areas (path) and language (aliases).
+RESULT_FIELDS = ("title", "url_path", "path", "depth", "locale", "alias_of", "content_type")
+
+
+def result_fields(model):
+    """The fields of ``model`` a result reads: only these are fetched for the pages found."""
+    names = {field.name for field in model._meta.get_fields()}
+    return RESULT_FIELDS + tuple(name for name in EXCERPT_FIELDS if name in names)
 
 
 @dataclass
@@ -81,7 +89,7 @@ class CountedWithPage:
     """Full-text results (PostgreSQL, ``search/backend.py``) counted together with the page of them
     a reader asked for, in one query: ``expect(start, stop)`` says which (by default none: the
     count alone); a slice of another range costs one more query. Pages come specific, one query
-    per page type.
+    per page type, with only the fields a result reads (``result_fields``).
     """
 
     def __init__(self, results):
@@ -120,7 +128,7 @@ class CountedWithPage:
         pages = {}
         for content_type, pks in pks_by_type.items():
             model = ContentType.objects.get_for_id(content_type).model_class() or Page
-            pages.update(model.objects.filter(pk__in=pks).in_bulk())
+            pages.update(model.objects.filter(pk__in=pks).only(*result_fields(model)).in_bulk())
         found = [pages[pk] for pk, _content_type in rows if pk in pages]
         self.fetched[self._key(start, stop)] = found
         return found
@@ -217,7 +225,7 @@ def found_pages(query, locale, result_type=None, area=None, category_code=None, 
         queryset = Page.objects.all()
     queryset = public(queryset.live()).filter(locale=locale)
     if area:
-        queryset = queryset.descendant_of(area, inclusive=True)
+        queryset = queryset.filter(path__startswith=area.path)
     if leave_out:
         queryset = queryset.exclude(pk__in=list(leave_out))
     if not query:

@@ -48,7 +48,8 @@ def _search(request):
         notes.append(_("Your search was shortened to its first %(count)s characters.") % {"count": MAX_QUERY_LENGTH})
 
     result_type = filters.type_for(request.GET.get("tipo", ""))
-    area = filters.area_for(request.GET.get("area", ""), locale)
+    areas = areas_of(locale)
+    area = areas.get(request.GET.get("area", ""))
     category = category_named(request.GET.get("categoria", ""), locale)
     if category:
         result_type = filters.type_for("obra")
@@ -89,10 +90,11 @@ def _search(request):
         results_page = Paginator(PinnedThenFound(pinned, found), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         results_page.object_list = describe(list(results_page.object_list), terms, request, locale)
         context["search_results"] = results_page
-        context["submunicipalities"] = areas_of(locale).submunicipalities
+        context["submunicipalities"] = areas.submunicipalities
         if area:
-            context["area_submunicipality"] = filters.submunicipality_of(area)
-            context["neighborhoods"] = filters.neighborhoods_of(context["area_submunicipality"])
+            submunicipality = areas.submunicipality_of(area)
+            context["area_submunicipality"] = submunicipality
+            context["neighborhoods"] = areas.neighborhoods_of(submunicipality) if submunicipality else []
         if query and results_page.number == 1 and not (result_type or area or category):
             context["budget_areas"] = budget_areas(query, locale, request, terms)
             context["categories"] = matching_categories(query, locale)

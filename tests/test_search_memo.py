@@ -1,12 +1,13 @@
 """What searches keep in memory (search/memo.py) is read again when it must be, and kind lexemes.
 
 Each test searches once first, so the worker holds the locales, private sections, promoted
-queries and areas, then changes something and searches again through the search page: a renamed,
-new, unpublished, deleted or moved area, a private section, a promotion are seen at once; a lost
-version in the cache, a cache that keeps nothing, and MAX_AGE make the worker read again even
-without signals; the version is bumped again when the change commits. On PostgreSQL, non-page
-index rows carry their kind lexeme (``mbkind<content type id>``), a budget search needs it, and
-migration search.0004 adds it back to rows that lack it, once, and never to pages' rows.
+queries and areas, then changes something and searches again through the search page: a
+renamed, new, unpublished, deleted or moved area, a private section, a promotion, a new area's
+budget are seen at once; a lost version in the cache, a cache that keeps nothing, and MAX_AGE
+make the worker read again even without signals; the version is bumped again when the change
+commits. On PostgreSQL, non-page index rows carry their kind lexeme (``mbkind<content type
+id>``), a budget search needs it, and migration search.0004 adds it back to rows that lack it,
+once, and never to pages' rows.
 """
 
 import importlib
@@ -63,6 +64,13 @@ def area_links(client, query):
     """The submunicipalities offered as filters (no area chosen), as (page id, title)."""
     nav = re.search(r'<nav class="search-filters".*?</nav>', search_page(client, query), re.S).group()
     return [(int(pk), title) for pk, title in re.findall(r'<a href="\?q=[^"]*&amp;area=(\d+)">([^<]+)</a>', nav)]
+
+
+def budget_group(client, query):
+    """The text of the "Budget" group on the results page ("" when there is none)."""
+    markup = re.sub(r"</?mark>", "", search_page(client, query))
+    found = re.search(r'<section class="search-group" aria-labelledby="budget-heading">.*?</section>', markup, re.S)
+    return found.group() if found else ""
 
 
 def rename(page, title):
@@ -178,6 +186,22 @@ def test_a_promotion_added_after_a_search_of_the_same_words_is_shown_at_once(cli
     assert office.url not in hrefs(client, "agua")
 
 
+def test_the_budget_of_a_neighbourhood_published_after_a_search_is_shown_at_once(client):
+    """Budget lines are mapped to the areas the worker holds: a new neighbourhood's are shown at
+    once, and a private one's leave with it."""
+    area = factories.submunicipality(title="Subalcaldía Sur")
+    assert budget_group(client, "estadio") == ""
+
+    barrio = factories.neighborhood(area, title="Miraflores")
+    factories.budget_line(barrio, description="Mantenimiento del estadio")
+
+    assert f'<a href="{barrio.url}presupuesto/">' in budget_group(client, "estadio")
+
+    PageViewRestriction.objects.create(page=area, restriction_type=PageViewRestriction.PASSWORD, password="x")
+
+    assert budget_group(client, "estadio") == ""
+
+
 # ---- the shared version, a cache that keeps nothing, and MAX_AGE ----------------------------------
 
 
@@ -274,13 +298,6 @@ def index_titles(content_type_id, object_id):
             [content_type_id, str(object_id)],
         )
         return [title for (title,) in cursor.fetchall()]
-
-
-def budget_group(client, query):
-    """The text of the "Budget" group on the results page ("" when there is none)."""
-    markup = re.sub(r"</?mark>", "", search_page(client, query))
-    found = re.search(r'<section class="search-group" aria-labelledby="budget-heading">.*?</section>', markup, re.S)
-    return found.group() if found else ""
 
 
 def add_kind_lexemes():
