@@ -1,4 +1,8 @@
-"""Admin menus for the snippets that works share: categories and contractors."""
+"""Admin menus for the snippets that works share: categories and contractors.
+
+Their lists search the portal's search index (the models index their names), not named fields:
+modelsearch's SQLite backend fails on a search of named fields.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
@@ -11,14 +15,12 @@ class WorkCategoryViewSet(SnippetViewSet):
     model = WorkCategory
     icon = "tag"
     list_display = ["name", "code", "locale"]
-    search_fields = ["name"]
 
 
 class ContractorViewSet(SnippetViewSet):
     model = Contractor
     icon = "group"
     list_display = ["name", "tax_id", "locale"]
-    search_fields = ["name"]
 
 
 class WorksViewSetGroup(SnippetViewSetGroup):

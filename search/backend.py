@@ -313,8 +313,8 @@ class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
             if any(tsquery is None for tsquery in tsqueries):
                 return None
             tsquery = reduce(operator.or_, tsqueries)
-        if tsquery is None:
-            return None
+        if tsquery is None or self.fields is not None:
+            return tsquery  # a search of named fields reads the objects' fields, not the index's markers
         if isinstance(query, InLocale):
             tsquery &= SearchQuery(Lexeme(locale_lexeme(query.locale_id)), search_type="raw", config=UNSTEMMED)
         elif kinds := self.kind_lexemes():

@@ -138,6 +138,19 @@ def test_submunicipalities_published_unpublished_or_deleted_after_a_search_chang
     assert area_links(client, "agua") == [(centro.pk, "Subalcaldía Centro"), (periferica.pk, "Subalcaldía Periférica")]
 
 
+def test_a_neighbourhood_published_after_a_search_is_offered_in_its_submunicipality(client):
+    """Once a submunicipality is chosen, its neighbourhoods are offered: a new one at once."""
+    places = city()
+    chosen = {"q": "tanque", "area": places["area"].pk}
+    assert f'href="?q=tanque&amp;area={places["barrio"].pk}"' in client.get("/es/search/", chosen).content.decode()
+
+    barrio = factories.neighborhood(places["area"], title="San Pedro")
+
+    assert f'href="?q=tanque&amp;area={barrio.pk}">San Pedro</a>' in client.get("/es/search/", chosen).content.decode()
+    narrowed = client.get("/es/search/", {**chosen, "area": barrio.pk}).content.decode()
+    assert f'href="?q=tanque&amp;area={barrio.pk}" aria-current="true"' in narrowed
+
+
 def test_a_neighbourhood_moved_after_a_search_is_shown_in_its_new_submunicipality(client):
     """Moving a neighbourhood (post_page_move) changes where its works are said to be at once."""
     places = city()
@@ -163,6 +176,8 @@ def test_a_section_made_private_after_a_search_leaves_the_filters_and_the_named_
     assert area_links(client, "sopocachi") == [(places["other"].pk, "Subalcaldía Max Paredes")]
     assert places["barrio"].url not in hrefs(client, "sopocachi")
     assert hrefs(client, "cotahuma") == []
+    chosen = client.get("/es/search/", {"q": "sopocachi", "area": places["area"].pk}).content.decode()
+    assert 'role="status"' in chosen  # no longer an area to narrow to
 
     restriction.delete()
 
@@ -379,3 +394,25 @@ def test_the_migration_gives_a_row_without_it_its_kind_lexeme_once_and_leaves_pa
 
     assert index_titles(kind, line.pk)[0].count("mbkind") == 1
     assert pages_rows_with_a_kind_lexeme() == 0
+
+
+def test_the_admin_finds_categories_and_contractors_by_name(admin_client):
+    """The snippet lists search the index (with its kind lexeme on PostgreSQL), on both databases."""
+    factories.contractor(name="Constructora Illimani")
+    factories.category(name="Vías y pavimentos", code="vias-pavimentos")
+    listing = admin_client.get("/admin/snippets/neighborhoods/workcategory/", {"q": "pavimentos"})
+    assert listing.status_code == 200
+    assert "Vías y pavimentos" in listing.content.decode()
+    listing = admin_client.get("/admin/snippets/neighborhoods/contractor/", {"q": "illimani"})
+    assert "Constructora Illimani" in listing.content.decode()
+
+
+@postgresql_only
+def test_a_search_of_named_fields_reads_the_objects_not_the_kind_lexeme():
+    """A search of named fields matches the objects' own text, which has no kind lexeme."""
+    from wagtail.search.backends import get_search_backend
+
+    from neighborhoods.models import WorkCategory
+
+    category = factories.category(name="Vías y pavimentos", code="vias-pavimentos")
+    assert list(get_search_backend().search("pavimentos", WorkCategory.objects.all(), fields=["name"])) == [category]
