@@ -1,6 +1,6 @@
 """Admin menus for the snippets that works share: categories and contractors.
 
-Their lists search the portal's search index (the models index their names), not named fields:
+Their lists search the names as typed so far (the models' autocomplete field), not named fields:
 modelsearch's SQLite backend fails on a search of named fields.
 """
 

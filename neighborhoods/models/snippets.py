@@ -23,7 +23,7 @@ class WorkCategory(TranslatableMixin, index.Indexed, models.Model):
     description = models.TextField(_("description"), blank=True)
 
     panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("description")]
-    search_fields = [index.SearchField("name"), index.FilterField("locale_id")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("locale_id")]
     translatable_fields = [
         TranslatableField("name"),
         TranslatableField("description"),
@@ -66,7 +66,7 @@ class Contractor(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("website"),
         FieldPanel("description"),
     ]
-    search_fields = [index.SearchField("name"), index.FilterField("locale_id")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("locale_id")]
     translatable_fields = [
         SynchronizedField("name", overridable=False),
         SynchronizedField("tax_id", overridable=False),
