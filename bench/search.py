@@ -99,12 +99,12 @@ def load_range(loads):
 
 def execution_time(found):
     """PostgreSQL's own time for the search query of a result set's first page, counted with it
-    (EXPLAIN ANALYZE of ``search.backend.ranked_page_sql``)."""
+    (EXPLAIN ANALYZE of ``search.backend.ranked_page_sql``, as the results page runs it)."""
     from django.db import connection
 
     from search.backend import ranked_page_sql
 
-    sql, params, _database = ranked_page_sql(found.results, 0, 10)
+    sql, params, _database = ranked_page_sql(found.results, 0, 10, found.index_only)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
         return cursor.fetchone()[0][0]["Execution Time"]

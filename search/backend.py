@@ -34,12 +34,14 @@ both become ``canaliz``, but "canalizacion" stays ``canalizacion``), so folding 
 would stop "canalización" from finding "canalizaciones" (``tests/test_search.py`` measures it).
 
 **Speed.** Every page exists in five trees (translations or aliases), so a word common in
-Spanish matches five index rows for each page a reader can see. Each page's title vector
-therefore carries one more lexeme naming its locale (``mblocale<id>``, unstemmed, weight D), and
-a search of one language tree (``InLocale``, used by the search page) adds it to the query: the
-GIN index on ``title || body`` (``search/migrations/0001``; modelsearch indexes the two columns
-apart but searches their concatenation, so without it every search reads the whole table)
-intersects it with the words, and only the reader's tree's rows are read and ranked. Likewise
+Spanish matches five index rows for each page a reader can see. Each live page's title vector
+therefore carries one more lexeme naming its locale (``mblocale<id>``, unstemmed, weight D;
+a page unpublished is indexed again without it), and a search of one language tree
+(``InLocale``, used by the search page) adds it to the query: the GIN index on ``title || body``
+(``search/migrations/0001``; modelsearch indexes the two columns apart but searches their
+concatenation, so without it every search reads the whole table) intersects it with the words,
+and only the reader's tree's live rows are read and ranked — from the index alone when nothing
+else needs the pages (``found_rows``). Likewise
 every other object's title vector names its model (``mbkind<content type id>``), and a search
 of such a model (budget lines, categories, images…) adds it: modelsearch filters the model's
 rows only after reading every row that holds the words, five for each page that mentions
@@ -65,8 +67,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Avg, TextField, Value
-from django.db.models.functions import Length
+from django.db.models import Avg, F, IntegerField, TextField, Value
+from django.db.models.functions import Cast, Length
 from django.db.models.sql.subqueries import InsertQuery
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -172,7 +174,7 @@ class InLocale(PlainText):
 
 
 def locale_lexeme(locale_id):
-    """The lexeme a page's title vector carries to say which locale's tree it is in."""
+    """The lexeme a live page's title vector carries to say which locale's tree it is in."""
     return f"mblocale{int(locale_id)}"
 
 
@@ -205,13 +207,13 @@ class FoldingObjectIndexer(ObjectIndexer):
 
     @cached_property
     def title(self):
-        """The title's vector, plus the locale lexeme of a page or the kind lexeme of anything else
-        (see the module)."""
+        """The title's vector, plus the locale lexeme of a live page or the kind lexeme of anything
+        else (see the module)."""
         from wagtail.models import Page
 
         vector = super().title
         if isinstance(self.obj, Page):
-            if not self.obj.locale_id:
+            if not (self.obj.locale_id and self.obj.live):
                 return vector
             marker = marker_vector(locale_lexeme(self.obj.locale_id))
         else:
@@ -371,11 +373,42 @@ class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
         return lexeme & other if invert else lexeme | other
 
 
-def ranked_page_sql(results, start, stop):
-    """The SQL and parameters of ``ranked_page_and_total`` (``bench/search.py`` times it)."""
+def found_rows(results, index_only=None):
+    """The rows a page search finds, as a queryset of (page id, content type id, rank).
+
+    By default modelsearch's: the index joined to the pages, with every filter of the searched
+    queryset. ``index_only`` — ``(content type ids, page ids left out)`` — reads the index alone,
+    for a search of a whole language tree without private sections: the locale lexeme names the
+    live pages of the tree (``FoldingObjectIndexer.title``), so joining thousands of pages only to
+    check that (the larger part of a common word's time) is not needed.
+    """
     compiler = results.query_compiler
-    queryset = compiler.search(compiler.get_config(results.backend), None, None, score_field="mb_rank")
-    sql, params = queryset.order_by().values_list("pk", "content_type", "mb_rank").query.sql_with_params()
+    config = compiler.get_config(results.backend)
+    if index_only is None:
+        queryset = compiler.search(config, None, None, score_field="mb_rank")
+        return queryset.order_by().values_list("pk", "content_type", "mb_rank")
+    content_types, leave_out = index_only
+    query = compiler.query
+    rank = compiler.build_tsrank(F("title"), query, config=config) * F("title_norm") + compiler.build_tsrank(
+        F("body"), query, config=config
+    )
+    rows = (
+        IndexEntry.objects.using(results.query_compiler.queryset.db)
+        .filter(content_type_id__in=content_types)
+        .alias(_vector_=F("title")._combine(F("body"), "||", False))
+        .filter(_vector_=compiler.build_tsquery(query, config=config))
+    )
+    if leave_out:
+        rows = rows.exclude(object_id__in=[str(pk) for pk in leave_out])
+    return rows.annotate(page_id=Cast("object_id", IntegerField()), mb_rank=rank).values_list(
+        "page_id", "content_type_id", "mb_rank"
+    )
+
+
+def ranked_page_sql(results, start, stop, index_only=None):
+    """The SQL and parameters of ``ranked_page_and_total`` (``bench/search.py`` times it)."""
+    queryset = found_rows(results, index_only)
+    sql, params = queryset.query.sql_with_params()
     return (
         f"""
         WITH found (id, content_type_id, rank) AS MATERIALIZED ({sql})
@@ -390,15 +423,15 @@ def ranked_page_sql(results, start, stop):
     )
 
 
-def ranked_page_and_total(results, start, stop):
+def ranked_page_and_total(results, start, stop, index_only=None):
     """The (id, content type id) of the results ``start``…``stop`` of a page search, best first,
-    and how many results there are in all: one query.
+    and how many results there are in all: one query (``found_rows`` says which rows).
 
     Counting apart (modelsearch's ``count()``) found and joined every matching row a second
     time, as much work as the ranking itself; here the rows found are kept (a materialised CTE)
     and both counted and ranked. ``stop`` None: to the end.
     """
-    sql, params, database = ranked_page_sql(results, start, stop)
+    sql, params, database = ranked_page_sql(results, start, stop, index_only)
     with connections[database].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

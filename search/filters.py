@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
 
 from search.memo import held
 
@@ -45,6 +45,11 @@ RESULT_TYPES = (
 def public(queryset):
     """The pages of ``queryset`` outside private sections (Wagtail's ``public``)."""
     return queryset.exclude(held("private", lambda: Page.objects.all().private_q()))
+
+
+def private_sections():
+    """Whether any section of the site is private (kept in memory: ``search/memo.py``)."""
+    return held("private-sections", PageViewRestriction.objects.exists)
 
 
 def locales():

@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import strip_tags
+from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
 from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
-from search.backend import InLocale, LanguageAwareSearchBackend, content_languages, ranked_page_and_total
 from search.areas import areas_of
-from search.filters import area_models, public, source_locale
+from search.backend import InLocale, LanguageAwareSearchBackend, content_languages, ranked_page_and_total
+from search.filters import area_models, private_sections, public, source_locale
 from search.memo import held
 from search.text import comparable, excerpt, fold, has_match, highlight
 
@@ -90,10 +91,14 @@ class CountedWithPage:
     a reader asked for, in one query: ``expect(start, stop)`` says which (by default none: the
     count alone); a slice of another range costs one more query. Pages come specific, one query
     per page type, with only the fields a result reads (``result_fields``).
+
+    ``index_only`` (``search.backend.found_rows``) ranks from the index alone; the pages shown
+    are then checked to be live (an index not yet updated cannot show an unpublished page).
     """
 
-    def __init__(self, results):
+    def __init__(self, results, index_only=None):
         self.results = results
+        self.index_only = index_only
         self.expected = (0, 0)
         self.total = None
         self.fetched = {}  # (start, stop) → pages
@@ -121,14 +126,14 @@ class CountedWithPage:
         return (start, self.total if stop is None or (self.total is not None and stop > self.total) else stop)
 
     def _fetch(self, start, stop):
-        rows, self.total = ranked_page_and_total(self.results, start, stop)
+        rows, self.total = ranked_page_and_total(self.results, start, stop, self.index_only)
         pks_by_type = defaultdict(list)
         for pk, content_type in rows:
             pks_by_type[content_type].append(pk)
         pages = {}
         for content_type, pks in pks_by_type.items():
             model = ContentType.objects.get_for_id(content_type).model_class() or Page
-            pages.update(model.objects.filter(pk__in=pks).only(*result_fields(model)).in_bulk())
+            pages.update(model.objects.filter(pk__in=pks, live=True).only(*result_fields(model)).in_bulk())
         found = [pages[pk] for pk, _content_type in rows if pk in pages]
         self.fetched[self._key(start, stop)] = found
         return found
@@ -214,7 +219,11 @@ def in_filters(page, result_type, area):
 
 
 def found_pages(query, locale, result_type=None, area=None, category_code=None, leave_out=()):
-    """The pages found by full-text search (by title without a query), as a lazy result set."""
+    """The pages found by full-text search (by title without a query), as a lazy result set.
+
+    On PostgreSQL, a search of the whole tree, or of kinds of pages, ranks from the search index
+    alone unless some section is private (``search.backend.found_rows``).
+    """
     if category_code:
         queryset = PublicWorkPage.objects.filter(
             category__in=list(WorkCategory.objects.filter(code=category_code).values_list("pk", flat=True))
@@ -231,7 +240,13 @@ def found_pages(query, locale, result_type=None, area=None, category_code=None, 
     if not query:
         return queryset.specific().order_by("title", "pk")
     results = queryset.specific().search(InLocale(query, locale.pk))
-    return CountedWithPage(results) if isinstance(results.backend, LanguageAwareSearchBackend) else results
+    if not isinstance(results.backend, LanguageAwareSearchBackend):
+        return results
+    if area or category_code or private_sections():
+        return CountedWithPage(results)
+    models = result_type.models() if result_type else [Page]
+    content_types = sorted({pk for model in models for pk in get_descendants_content_types_pks(model)})
+    return CountedWithPage(results, index_only=(content_types, list(leave_out)))
 
 
 def page_text(page):

@@ -7,7 +7,9 @@ budget are seen at once; a lost version in the cache, a cache that keeps nothing
 make the worker read again even without signals; the version is bumped again when the change
 commits. On PostgreSQL, non-page index rows carry their kind lexeme (``mbkind<content type
 id>``), a budget search needs it, and migration search.0004 adds it back to rows that lack it,
-once, and never to pages' rows.
+once, and never to pages' rows; only live pages carry their locale lexeme, so a search of a
+whole tree ranks from the index alone and still never shows or counts an unpublished page, and
+migration search.0005 removes the lexeme from rows of pages not live.
 """
 
 import importlib
@@ -303,7 +305,7 @@ def test_changed_alone_queues_one_bump_for_the_commit(django_capture_on_commit_c
     assert cache.get(memo.VERSION_KEY) not in {before, during}
 
 
-# ---- kind lexemes (PostgreSQL) --------------------------------------------------------------------
+# ---- kind and locale lexemes (PostgreSQL) ---------------------------------------------------------
 
 
 def index_titles(content_type_id, object_id):
@@ -416,3 +418,73 @@ def test_a_search_of_named_fields_reads_the_objects_not_the_kind_lexeme():
 
     category = factories.category(name="Vías y pavimentos", code="vias-pavimentos")
     assert list(get_search_backend().search("pavimentos", WorkCategory.objects.all(), fields=["name"])) == [category]
+
+
+def result_count(client, query):
+    """The number of results the page announces (0 when nothing is found)."""
+    found = re.search(r"(\d+) resultados? para", search_page(client, query))
+    return int(found.group(1)) if found else 0
+
+
+@postgresql_only
+def test_only_live_pages_carry_the_locale_lexeme_and_a_whole_tree_search_ranks_from_the_index():
+    """A search of the whole tree reads the index alone; of an area, or with a private section,
+    it joins the pages. An unpublished page's row loses its locale lexeme, a republished one
+    gets it back."""
+    from search.results import found_pages
+    from search.filters import source_locale
+
+    barrio = factories.neighborhood(title="Miraflores")
+    work = factories.work(barrio, title="Graderías del estadio Hernando Siles")
+    kind = ContentType.objects.get_for_model(type(work)).pk
+    spanish = source_locale()
+
+    assert "mblocale" in index_titles(kind, work.pk)[0]
+    assert found_pages("graderías", spanish).index_only is not None
+    assert found_pages("graderías", spanish, area=barrio).index_only is None
+
+    work.unpublish()
+    assert "mblocale" not in index_titles(kind, work.pk)[0]
+    work.save_revision().publish()
+    assert "mblocale" in index_titles(kind, work.pk)[0]
+
+    PageViewRestriction.objects.create(page=barrio, restriction_type=PageViewRestriction.LOGIN)
+    assert found_pages("graderías", spanish).index_only is None
+
+
+@postgresql_only
+def test_an_unpublished_page_is_neither_shown_nor_counted(client):
+    barrio = factories.neighborhood(title="Miraflores")
+    kept = factories.work(barrio, title="Graderías del estadio Hernando Siles")
+    gone = factories.work(barrio, title="Graderías de la cancha de Villa Fátima")
+    assert result_count(client, "graderías") == 2
+
+    gone.unpublish()
+
+    assert result_count(client, "graderías") == 1
+    assert [href for href in hrefs(client, "graderías")] == [kept.url]
+
+
+@postgresql_only
+def test_the_migration_drops_the_locale_lexeme_of_pages_not_live_only():
+    """Rows indexed before the lexeme meant "live" keep it for unpublished pages: the migration's
+    function removes it from those and leaves live pages' rows alone."""
+    migration = importlib.import_module("search.migrations.0005_locale_lexeme_for_live_pages")
+    barrio = factories.neighborhood(title="Miraflores")
+    live = factories.work(barrio, title="Graderías del estadio Hernando Siles")
+    draft = factories.work(barrio, title="Graderías de la cancha de Villa Fátima")
+    draft.unpublish()
+    kind = ContentType.objects.get_for_model(type(live)).pk
+    with connection.cursor() as cursor:  # as an index written before this migration
+        cursor.execute(
+            "UPDATE wagtailsearch_indexentry SET title = title || to_tsvector('simple', %s) "
+            "WHERE content_type_id = %s AND object_id = %s",
+            [f"mblocale{draft.locale_id}", kind, str(draft.pk)],
+        )
+    assert "mblocale" in index_titles(kind, draft.pk)[0]
+
+    with connection.schema_editor() as editor:
+        migration.drop_lexeme_of_pages_not_live(None, editor)
+
+    assert "mblocale" not in index_titles(kind, draft.pk)[0]
+    assert "mblocale" in index_titles(kind, live.pk)[0]
