@@ -323,7 +323,7 @@ def budget_areas(query, locale, request, terms):
     pages = {}
     for model, is_submunicipality in zip(area_models(), (True, False), strict=True):
         if ids := [area.pk for area in shown if area.is_submunicipality == is_submunicipality]:
-            pages.update(model.objects.in_bulk(ids))
+            pages.update(model.objects.only(*RESULT_FIELDS).in_bulk(ids))
     groups = []
     for area in shown:
         page = pages.get(area.pk)
