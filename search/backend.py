@@ -405,37 +405,66 @@ def found_rows(results, index_only=None):
     )
 
 
+#: The columns of each page shown that a result reads (``search.results.describe``), besides
+#: the text its index row was made of (``index_text``).
+SHOWN_PAGE_COLUMNS = {"title", "url_path", "path", "depth", "locale_id", "alias_of_id", "content_type_id", "search_description"}
+
+
+def shown_page_columns():
+    """``SHOWN_PAGE_COLUMNS`` in the order of the page's fields, as ``Model.from_db`` reads them."""
+    from wagtail.models import Page
+
+    return [field.attname for field in Page._meta.concrete_fields if field.attname in SHOWN_PAGE_COLUMNS]
+
+
 def ranked_page_sql(results, start, stop, index_only=None):
     """The SQL and parameters of ``ranked_page_and_total`` (``bench/search.py`` times it)."""
     queryset = found_rows(results, index_only)
     sql, params = queryset.query.sql_with_params()
+    columns = ", ".join(f"shown.{name}" for name in shown_page_columns())
     return (
         f"""
         WITH found (id, content_type_id, rank) AS MATERIALIZED ({sql})
-        SELECT page.id, page.content_type_id, total.count
+        SELECT page.id, total.count, {columns}, entry.body_text
         FROM (SELECT count(*) FROM found) AS total
         LEFT JOIN LATERAL (
-            SELECT id, content_type_id FROM found ORDER BY rank DESC, id DESC LIMIT %s OFFSET %s
+            SELECT id, content_type_id, rank FROM found ORDER BY rank DESC, id DESC LIMIT %s OFFSET %s
         ) AS page ON true
-        """,  # noqa: S608 - the search's own SQL, values as parameters
+        LEFT JOIN wagtailcore_page AS shown ON shown.id = page.id AND shown.live
+        LEFT JOIN {IndexEntry._meta.db_table} AS entry
+            ON entry.content_type_id = page.content_type_id AND entry.object_id = page.id::text
+        ORDER BY page.rank DESC, page.id DESC
+        """,  # noqa: S608 - the search's own SQL and names from models, values as parameters
         [*params, None if stop is None else max(0, stop - start), start],
         queryset.db,
     )
 
 
 def ranked_page_and_total(results, start, stop, index_only=None):
-    """The (id, content type id) of the results ``start``…``stop`` of a page search, best first,
-    and how many results there are in all: one query (``found_rows`` says which rows).
+    """The results ``start``…``stop`` of a page search, best first, and how many results there
+    are in all: one query (``found_rows`` says which rows).
 
     Counting apart (modelsearch's ``count()``) found and joined every matching row a second
     time, as much work as the ranking itself; here the rows found are kept (a materialised CTE)
-    and both counted and ranked. ``stop`` None: to the end.
+    and both counted and ranked. The pages come as plain ``Page`` objects holding only what a
+    result shows, and the text they were indexed with as ``index_text`` (for the excerpt), read
+    in the same query: fetching each kind of page apart was a query per kind. ``stop`` None:
+    to the end.
     """
+    from wagtail.models import Page
+
     sql, params, database = ranked_page_sql(results, start, stop, index_only)
     with connections[database].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [(pk, content_type) for pk, content_type, _count in rows if pk is not None], rows[0][2]
+    pages = []
+    for pk, _count, *values, index_text in rows:
+        if pk is None or values[0] is None:  # no result, or a page unpublished since it was indexed
+            continue
+        page = Page.from_db(database, ("id", *shown_page_columns()), (pk, *values))
+        page.index_text = index_text or ""
+        pages.append(page)
+    return pages, rows[0][1]
 
 
 class LanguageAwareSearchBackend(PostgresSearchBackend):

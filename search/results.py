@@ -5,10 +5,8 @@ the categories of works they name.
 Every piece costs a fixed number of queries, whatever the number of results.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.html import strip_tags
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -33,14 +31,8 @@ MAX_BUDGET_AREAS = 5
 MAX_CATEGORIES = 5
 #: Fields whose text can make a result's excerpt, the first that has the words winning.
 EXCERPT_FIELDS = ("search_description", "summary", "intro", "description")
-#: What else a result reads of its page: its title, link, areas (path) and language (aliases).
-RESULT_FIELDS = ("title", "url_path", "path", "depth", "locale", "alias_of", "content_type")
-
-
-def result_fields(model):
-    """The fields of ``model`` a result reads: only these are fetched for the pages found."""
-    names = {field.name for field in model._meta.get_fields()}
-    return RESULT_FIELDS + tuple(name for name in EXCERPT_FIELDS if name in names)
+#: What a link to an area reads of its page: its title and link.
+LINK_FIELDS = ("title", "url_path", "path", "depth", "locale", "content_type")
 
 
 @dataclass
@@ -88,12 +80,10 @@ class PinnedThenFound:
 
 class CountedWithPage:
     """Full-text results (PostgreSQL, ``search/backend.py``) counted together with the page of them
-    a reader asked for, in one query: ``expect(start, stop)`` says which (by default none: the
-    count alone); a slice of another range costs one more query. Pages come specific, one query
-    per page type, with only the fields a result reads (``result_fields``).
-
-    ``index_only`` (``search.backend.found_rows``) ranks from the index alone; the pages shown
-    are then checked to be live (an index not yet updated cannot show an unpublished page).
+    a reader asked for, in one query that also reads what each result shows
+    (``ranked_page_and_total``): ``expect(start, stop)`` says which (by default none: the count
+    alone); a slice of another range costs one more query. ``index_only``: see
+    ``search.backend.found_rows``.
     """
 
     def __init__(self, results, index_only=None):
@@ -126,15 +116,7 @@ class CountedWithPage:
         return (start, self.total if stop is None or (self.total is not None and stop > self.total) else stop)
 
     def _fetch(self, start, stop):
-        rows, self.total = ranked_page_and_total(self.results, start, stop, self.index_only)
-        pks_by_type = defaultdict(list)
-        for pk, content_type in rows:
-            pks_by_type[content_type].append(pk)
-        pages = {}
-        for content_type, pks in pks_by_type.items():
-            model = ContentType.objects.get_for_id(content_type).model_class() or Page
-            pages.update(model.objects.filter(pk__in=pks, live=True).only(*result_fields(model)).in_bulk())
-        found = [pages[pk] for pk, _content_type in rows if pk in pages]
+        found, self.total = ranked_page_and_total(self.results, start, stop, self.index_only)
         self.fetched[self._key(start, stop)] = found
         return found
 
@@ -250,12 +232,16 @@ def found_pages(query, locale, result_type=None, area=None, category_code=None, 
 
 
 def page_text(page):
-    """The texts of ``page`` an excerpt can come from, in order of preference."""
+    """The texts of ``page`` an excerpt can come from, in order of preference: its fields, or
+    for a page found on PostgreSQL its description for search engines, then the text it was
+    indexed with (its summary, introduction, description… as one text)."""
     texts = []
     for name in EXCERPT_FIELDS:
         value = getattr(page, name, "")
         if isinstance(value, str) and value.strip():
             texts.append(strip_tags(value) if name == "description" else value)
+    if getattr(page, "index_text", ""):
+        texts.append(page.index_text)
     return texts
 
 
@@ -323,7 +309,7 @@ def budget_areas(query, locale, request, terms):
     pages = {}
     for model, is_submunicipality in zip(area_models(), (True, False), strict=True):
         if ids := [area.pk for area in shown if area.is_submunicipality == is_submunicipality]:
-            pages.update(model.objects.only(*RESULT_FIELDS).in_bulk(ids))
+            pages.update(model.objects.only(*LINK_FIELDS).in_bulk(ids))
     groups = []
     for area in shown:
         page = pages.get(area.pk)
