@@ -248,8 +248,8 @@ def page_text(page):
 def describe(items, terms, request, locale):
     """Turn pages (and ``(promotion, page)`` pairs) into ``Result``s for the template.
 
-    Two or three queries for any number of items, for the languages their texts are in; the
-    areas they are in are the ones the worker holds (``search/areas.py``).
+    None, or one or two queries when there are aliases, for the languages their texts are in;
+    the areas they are in are the ones the worker holds (``search/areas.py``).
     """
     pages = [item[1] if isinstance(item, tuple) else item for item in items]
     pages_only = [page for page in pages if page is not None]
