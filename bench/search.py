@@ -91,6 +91,16 @@ def time_searches():
     return summary(pages), summary(searches), summary(server), loads
 
 
+def python_speed():
+    """Milliseconds this machine takes for a fixed piece of pure Python: shared or throttled CPUs
+    vary by half from one minute to the next, which load averages do not show."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(2_000_000):
+        total += number
+    return (time.perf_counter() - started) * 1000
+
+
 def load_range(loads):
     """The machine's 1-minute load average over a measurement: "1.2–1.9" (or "1.2")."""
     low, high = min(loads), max(loads)
@@ -178,9 +188,11 @@ def main():
 
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+            speed = python_speed()
             page, search, server, loads = time_searches()
             results[target] = (page, search, server)
             load = f"load average {load_range(loads)} on {os.cpu_count()} CPUs"
+            print(f"  a fixed Python loop took {speed:.0f} ms before and {python_speed():.0f} ms after", flush=True)
             print(
                 f"  whole results page: p50 {page['p50']:.1f} ms, p95 {page['p95']:.1f} ms ({load})\n"
                 f"  search alone (count and first page, Python and database): p50 {search['p50']:.1f} ms, "

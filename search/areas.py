@@ -5,6 +5,7 @@ Per language tree, the live and public submunicipalities and neighbourhoods, kep
 worker's memory until pages change (``search/memo.py``).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,6 +29,10 @@ class Area:
     is_submunicipality: bool
 
 
+#: A name is matched by its beginning once the words are this long ("Sopo" → Sopocachi).
+MIN_PREFIX_LENGTH = 3
+
+
 class Areas:
     """The live, public areas of one language tree, and the ways a search looks them up."""
 
@@ -37,6 +42,27 @@ class Areas:
         self.by_pk = {area.pk: area for area in areas}
         self.by_key = {area.translation_key: area for area in areas}
         self.submunicipalities = sorted((a for a in areas if a.is_submunicipality), key=lambda a: (a.title, a.pk))
+        # The ends of each name, from each of its words on ("subalcaldia cotahuma", "cotahuma"),
+        # and by their first letters, so naming a place reads a few areas, not the whole city.
+        self.by_end = defaultdict(set)
+        self.by_end_start = defaultdict(set)
+        for area in areas:
+            words = area.name.split(" ")
+            for first in range(len(words)):
+                end = " ".join(words[first:])
+                self.by_end[end].add(area)
+                self.by_end_start[end[:MIN_PREFIX_LENGTH]].add((end, area))
+
+    def named(self, words):
+        """The areas whose name, or its end from one of its words on, is ``words`` (folded, lower
+        case: ``search.text.comparable``), then those where such an end begins with them, the
+        larger areas first, by name."""
+        exact = self.by_end.get(words, set())
+        begun = set()
+        if len(words) >= MIN_PREFIX_LENGTH:
+            begun = {area for end, area in self.by_end_start.get(words[:MIN_PREFIX_LENGTH], ()) if end.startswith(words)}
+        ranked = [(0, area) for area in exact] + [(1, area) for area in begun - exact]
+        return [area for _rank, area in sorted(ranked, key=lambda item: (item[0], item[1].depth, item[1].title, item[1].pk))]
 
     def get(self, raw_id):
         """The area with id ``raw_id`` (as typed in an address), or None."""

@@ -23,8 +23,6 @@ from search.text import comparable, excerpt, fold, has_match, highlight
 
 #: Pages named by the query put first, at most.
 MAX_NAMED_PLACES = 5
-#: A name is matched by its beginning once the query is this long ("Sopo" → Sopocachi).
-MIN_PREFIX_LENGTH = 3
 #: Budget lines read for the "Budget" group, and areas shown in it.
 MAX_BUDGET_LINES = 30
 MAX_BUDGET_AREAS = 5
@@ -131,17 +129,7 @@ def named_places(query, locale, limit=MAX_NAMED_PLACES):
     wanted = comparable(query)
     if not wanted:
         return []
-    ranked = []
-    # A name's end is the query when the name is the query or ends with " " + query; one of its
-    # ends begins with the query when the name begins with it or holds " " + query.
-    after_space = " " + wanted
-    for area in areas_of(locale).all:
-        name = area.name
-        if name == wanted or name.endswith(after_space):
-            ranked.append((0, area.depth, area.title, area.pk))
-        elif len(wanted) >= MIN_PREFIX_LENGTH and (name.startswith(wanted) or after_space in name):
-            ranked.append((1, area.depth, area.title, area.pk))
-    ids = [pk for *_rest, pk in sorted(ranked)[:limit]]
+    ids = [area.pk for area in areas_of(locale).named(wanted)[:limit]]
     pages = public(Page.objects.live()).filter(pk__in=ids).specific().in_bulk() if ids else {}
     return [pages[pk] for pk in ids if pk in pages]
 
