@@ -88,24 +88,31 @@ def word_matches(word, term):
     return shared >= max(4, len(term) - 3)
 
 
-def _matches(text, terms):
-    """The (start, end) of each word of ``text`` that matches one of ``terms``.
+def _matching_spans(text, terms):
+    """The (start, end) of each word of ``text`` that matches one of ``terms``, as found.
 
     A word matching a term begins with the term's first letter, so only words beginning with
     one of those are compared (most words of a text are not).
     """
     initials = {term[0] for term in terms}
-    spans = []
     for match in WORD.finditer(text):
         word = comparable(match.group())
         if word[:1] in initials and any(word_matches(word, term) for term in terms):
-            spans.append(match.span())
-    return spans
+            yield match.span()
+
+
+def _matches(text, terms):
+    return list(_matching_spans(text, terms))
+
+
+def _first_match(text, terms):
+    """The (start, end) of the first word of ``text`` that matches one of ``terms``, or None."""
+    return next(_matching_spans(text, terms), None) if terms else None
 
 
 def has_match(text, terms):
     """Whether a word of ``text`` (its first part, as excerpts read it) matches one of ``terms``."""
-    return bool(terms) and bool(_matches((text or "")[:MAX_TEXT_SCANNED], terms))
+    return _first_match((text or "")[:MAX_TEXT_SCANNED], terms) is not None
 
 
 def _marked(text, spans):
@@ -132,15 +139,16 @@ def excerpt(text, terms, length=EXCERPT_LENGTH):
     text = " ".join((text or "")[:MAX_TEXT_SCANNED].split())
     if not text:
         return ""
-    spans = _matches(text, terms) if terms else []
+    first = _first_match(text, terms)
     start = 0
-    if spans and spans[0][1] > length:
-        start = max(0, spans[0][0] - length // 3)
+    if first and first[1] > length:
+        start = max(0, first[0] - length // 3)
         start = text.find(" ", start) + 1 if text.find(" ", start) != -1 else start
     end = min(len(text), start + length)
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
-    window = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
-    body = _marked(text[start:end], window)
+    # Only the words shown are compared: the rest of a long text is never read.
+    shown = text[start:end]
+    body = _marked(shown, _matches(shown, terms) if terms else [])
     return mark_safe(("…" if start else "") + body + ("…" if end < len(text) else ""))  # noqa: S308
