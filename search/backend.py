@@ -61,6 +61,7 @@ import copy
 import operator
 import re
 from collections import defaultdict
+from functools import cache as cache_result
 from functools import reduce
 
 from django.conf import settings
@@ -393,7 +394,7 @@ def found_rows(results, index_only=None):
         F("body"), query, config=config
     )
     rows = (
-        IndexEntry.objects.using(results.query_compiler.queryset.db)
+        IndexEntry.objects.using(compiler.queryset.db)
         .filter(content_type_id__in=content_types)
         .alias(_vector_=F("title")._combine(F("body"), "||", False))
         .filter(_vector_=compiler.build_tsquery(query, config=config))
@@ -410,6 +411,7 @@ def found_rows(results, index_only=None):
 SHOWN_PAGE_COLUMNS = {"title", "url_path", "path", "depth", "locale_id", "alias_of_id", "content_type_id", "search_description"}
 
 
+@cache_result
 def shown_page_columns():
     """``SHOWN_PAGE_COLUMNS`` in the order of the page's fields, as ``Model.from_db`` reads them."""
     from wagtail.models import Page
