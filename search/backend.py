@@ -50,8 +50,9 @@ rows only after reading every row that holds the words, five for each page that 
 **Title norms.** modelsearch's PostgreSQL index recomputes, after every update, the average title
 length over the whole index and rewrites every row whose norm is the default: two scans of the
 index table for each page published, which grows with the city (``bench/search.py`` measures
-it). Here only the rows just written get their norm, from an average cached for an hour; a full
-``update_index`` recomputes every norm as before.
+it). Here each row is written once with its norm, from an average cached for an hour (writing
+it, then updating its norm, left a dead copy of every row behind); a full ``update_index``
+recomputes every norm as before.
 
 Selected in ``portal/settings/base.py`` when the database is PostgreSQL (the module imports
 anywhere; the functions deciding languages and configurations are tested on SQLite too).
@@ -65,7 +66,7 @@ from functools import cache as cache_result
 from functools import reduce
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Avg, F, IntegerField, TextField, Value
@@ -235,12 +236,15 @@ class LanguageAwareIndex(PostgresIndex):
         for obj, language in zip(objs, content_languages(objs), strict=True):
             groups[config_for_language(language)].append(obj)
         content_type_pk = get_content_type_pk(model)
+        average = self.average_title_length()
         for config, group in groups.items():
-            self._upsert(content_type_pk, [FoldingObjectIndexer(obj, self.backend.with_config(config)) for obj in group])
-        self._set_title_norms(content_type_pk, [str(obj.pk) for obj in objs])
+            indexers = [FoldingObjectIndexer(obj, self.backend.with_config(config)) for obj in group]
+            self._upsert(content_type_pk, indexers, average)
 
-    def _upsert(self, content_type_pk, indexers):
-        """Write the index rows of ``indexers`` (modelsearch's ``add_items``, minus the title norms)."""
+    def _upsert(self, content_type_pk, indexers, average_title_length):
+        """Write the index rows of ``indexers`` (modelsearch's ``add_items``), each with its title
+        norm: the index's average title length over its own (the new rows' average in an empty
+        index), 1.0 without a title."""
         compiler = InsertQuery(IndexEntry).get_compiler(connection=self.write_connection)
         rows, params = [], []
         for indexer in indexers:
@@ -252,19 +256,26 @@ class LanguageAwareIndex(PostgresIndex):
                 placeholders.append(sql)
                 values.extend(sql_params)
             values.extend([indexer.title_text, indexer.body_text])
-            rows.append(f"({', '.join(placeholders)}, 1.0, %s, %s)")
+            rows.append(f"({', '.join(placeholders)}, %s, %s)")
             params.extend(values)
         with self.write_connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 INSERT INTO {IndexEntry._meta.db_table}
                     (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
-                (VALUES {", ".join(rows)})
+                SELECT content_type_id, object_id, title, autocomplete, body,
+                       CASE WHEN length(title) > 0
+                            THEN coalesce(%s::float8, avg(nullif(length(title), 0)) OVER ()) / length(title)
+                            ELSE 1.0 END,
+                       title_text, body_text
+                FROM (VALUES {", ".join(rows)})
+                    AS new (content_type_id, object_id, title, autocomplete, body, title_text, body_text)
                 ON CONFLICT (content_type_id, object_id)
-                DO UPDATE SET title = EXCLUDED.title, title_norm = 1.0, autocomplete = EXCLUDED.autocomplete,
-                              body = EXCLUDED.body, title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text
+                DO UPDATE SET title = EXCLUDED.title, title_norm = EXCLUDED.title_norm,
+                              autocomplete = EXCLUDED.autocomplete, body = EXCLUDED.body,
+                              title_text = EXCLUDED.title_text, body_text = EXCLUDED.body_text
                 """,  # noqa: S608 - table name from the model, values as parameters
-                params,
+                [average_title_length, *params],
             )
 
     def average_title_length(self):
@@ -281,20 +292,6 @@ class LanguageAwareIndex(PostgresIndex):
             cache.set(TITLE_LENGTH_CACHE_KEY, average, TITLE_LENGTH_CACHE_SECONDS)
         return average
 
-    def _set_title_norms(self, content_type_pk, object_ids):
-        """Give the rows just written their title norm (average title length / this title's length)."""
-        average = self.average_title_length()
-        if average is None:
-            return
-        with self.write_connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                UPDATE {IndexEntry._meta.db_table} SET title_norm = %s / length(title)
-                WHERE content_type_id = %s AND object_id = ANY(%s) AND length(title) > 0
-                """,  # noqa: S608 - table name from the model
-                [average, content_type_pk, object_ids],
-            )
-
     def _refresh_title_norms(self, full=False):
         """After a full rebuild (``update_index``), every norm from a fresh average, as modelsearch does."""
         cache.delete(TITLE_LENGTH_CACHE_KEY)
@@ -309,13 +306,8 @@ class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
         return reader_configs()
 
     def build_tsquery(self, query, config=None):
-        if not isinstance(config, (list, tuple)):
-            tsquery = super().build_tsquery(query, config=config)
-        else:
-            tsqueries = [super(LanguageAwareQueryCompiler, self).build_tsquery(query, config=c) for c in config]
-            if any(tsquery is None for tsquery in tsqueries):
-                return None
-            tsquery = reduce(operator.or_, tsqueries)
+        """The words, and the lexeme saying where to look (a locale's tree, a kind of object)."""
+        tsquery = self.words_tsquery(query, config=config)
         if tsquery is None or self.fields is not None:
             return tsquery  # a search of named fields reads the objects' fields, not the index's markers
         if isinstance(query, InLocale):
@@ -323,6 +315,27 @@ class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
         elif kinds := self.kind_lexemes():
             tsquery &= SearchQuery(reduce(operator.or_, kinds), search_type="raw", config=UNSTEMMED)
         return tsquery
+
+    def words_tsquery(self, query, config=None):
+        """The words alone, looked up with each of ``config``'s configurations."""
+        if not isinstance(config, (list, tuple)):
+            return super().build_tsquery(query, config=config)
+        tsqueries = [super(LanguageAwareQueryCompiler, self).build_tsquery(query, config=c) for c in config]
+        if any(tsquery is None for tsquery in tsqueries):
+            return None
+        return reduce(operator.or_, tsqueries)
+
+    def build_tsrank(self, vector, query, config=None, boost=1.0):
+        """How well a row matches, from the words alone.
+
+        The locale or kind lexeme says which rows to read, not how good they are: ranked with
+        it, a text without it (every body) scored nearly zero whatever its words, and a title
+        scored by how close the words stand to its end, where the lexeme sits.
+        """
+        if isinstance(query, (Phrase, PlainText, Not)):
+            rank = SearchRank(vector, self.words_tsquery(query, config=config), weights=self.sql_weights)
+            return rank * boost if boost != 1.0 else rank
+        return super().build_tsrank(vector, query, config=config, boost=boost)
 
     def kind_lexemes(self):
         """For a search of a model other than pages, the kind lexemes of it and its subclasses."""

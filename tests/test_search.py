@@ -93,6 +93,20 @@ def test_a_page_with_the_words_in_its_title_comes_before_one_with_them_in_its_te
     ]
 
 
+@pytest.mark.parametrize("in_area", [False, True], ids=["whole tree", "one neighbourhood"])
+def test_among_pages_with_the_words_in_their_text_the_one_that_says_them_more_comes_first(client, in_area):
+    barrio = factories.neighborhood(title="Villa Fátima")
+    often = new_work(
+        barrio,
+        title="Subida Las Nieves",
+        summary="Empedrado de la subida, empedrado del pasaje y empedrado de la plaza, con empedrado nuevo",
+    )
+    once = new_work(barrio, title="Pasaje Los Andes", summary="Empedrado de un tramo corto")
+
+    params = {"q": "empedrado", **({"area": barrio.pk} if in_area else {})}
+    assert [href for href, _title in results(client, "/es/search/", params)] == [often.url, once.url]
+
+
 def test_all_the_words_must_be_found(client):
     new_work(title="Alumbrado público en Obrajes")
     water = new_work(title="Agua potable en Obrajes")

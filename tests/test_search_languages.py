@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
@@ -14,6 +15,7 @@ from wagtail.search.backends import get_search_backend
 
 from neighborhoods.models import Contractor
 from search.backend import (
+    TITLE_LENGTH_CACHE_KEY,
     LanguageAwareSearchBackend,
     config_for_language,
     content_languages,
@@ -284,6 +286,41 @@ def test_autocomplete_still_finds_prefixes():
     results = Page.objects.filter(locale=work.locale).autocomplete("Orkoja")
 
     assert [page.pk for page in results] == [work.pk]
+
+
+def index_writes():
+    """Rows inserted and updated in the index table by this transaction (the test's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'wagtailsearch_indexentry'"
+        )
+        return cursor.fetchone()
+
+
+@postgresql_only
+def test_indexing_writes_each_row_once_with_its_title_norm():
+    factories.work(title="Alumbrado público en Obrajes")
+    work = factories.work(title="Canalizaciones del río Orkojahuira")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM wagtailsearch_indexentry WHERE object_id = %s", [str(work.pk)])
+        cursor.execute("SELECT avg(length(title)) FROM wagtailsearch_indexentry WHERE length(title) > 0")
+        average = float(cursor.fetchone()[0])
+    cache.delete(TITLE_LENGTH_CACHE_KEY)
+    backend = get_search_backend()
+
+    inserted, updated = index_writes()
+    backend.add(work)  # a new row
+    assert index_writes() == (inserted + 1, updated)
+    backend.add(work)  # the same row again
+    assert index_writes() == (inserted + 1, updated + 1)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT title_norm, length(title) FROM wagtailsearch_indexentry WHERE object_id = %s", [str(work.pk)]
+        )
+        norm, title_length = cursor.fetchone()
+    assert norm == pytest.approx(average / title_length)
+    assert norm != pytest.approx(1.0)
 
 
 @postgresql_only
