@@ -25,6 +25,7 @@ class Area:
     name: str  # the title folded and in lower case (``search.text.comparable``)
     depth: int
     path: str
+    url_path: str
     translation_key: object
     is_submunicipality: bool
 
@@ -102,9 +103,9 @@ def _read(locale):
         .type(submunicipality, neighborhood)
         .filter(locale=locale)
         .order_by("path")
-        .values_list("pk", "title", "depth", "path", "translation_key", "content_type_id")
+        .values_list("pk", "title", "depth", "path", "url_path", "translation_key", "content_type_id")
     )
     return [
-        Area(pk, title, comparable(title), depth, path, key, content_type == submunicipality_type)
-        for pk, title, depth, path, key, content_type in rows
+        Area(pk, title, comparable(title), depth, path, url_path, key, content_type == submunicipality_type)
+        for pk, title, depth, path, url_path, key, content_type in rows
     ]

@@ -134,9 +134,14 @@ def content_languages(objs):
     languages = {locale.pk: code for code, locale in locales().items()}
     source = source_language()
 
-    # Follow alias_of to the page whose text each alias shows, level by level.
+    # Follow alias_of to the page whose text each alias shows, level by level (unless the page
+    # came with it: ``text_locale_id``, set by ``ranked_page_and_total``).
     alias_locale = {}  # id of a page that is aliased → locale id of the text it shows
-    pending = {obj.alias_of_id for obj in objs if isinstance(obj, Page) and obj.alias_of_id}
+    pending = {
+        obj.alias_of_id
+        for obj in objs
+        if isinstance(obj, Page) and obj.alias_of_id and getattr(obj, "text_locale_id", None) is None
+    }
     seen = set()
     links = {}  # page id → (locale id, alias_of id)
     while pending - seen:
@@ -162,7 +167,7 @@ def content_languages(objs):
     for obj in objs:
         locale_id = getattr(obj, "locale_id", None)
         if isinstance(obj, Page) and obj.alias_of_id:
-            locale_id = shown_locale(obj.alias_of_id) or locale_id
+            locale_id = getattr(obj, "text_locale_id", None) or shown_locale(obj.alias_of_id) or locale_id
         result.append(languages.get(locale_id, source))
     return result
 
@@ -440,12 +445,13 @@ def ranked_page_sql(results, start, stop, index_only=None):
     return (
         f"""
         WITH found (id, content_type_id, rank) AS MATERIALIZED ({sql})
-        SELECT page.id, total.count, {columns}, entry.body_text
+        SELECT page.id, total.count, {columns}, entry.body_text, source.locale_id, source.alias_of_id
         FROM (SELECT count(*) FROM found) AS total
         LEFT JOIN LATERAL (
             SELECT id, content_type_id, rank FROM found ORDER BY rank DESC, id DESC LIMIT %s OFFSET %s
         ) AS page ON true
         LEFT JOIN wagtailcore_page AS shown ON shown.id = page.id AND shown.live
+        LEFT JOIN wagtailcore_page AS source ON source.id = shown.alias_of_id
         LEFT JOIN {IndexEntry._meta.db_table} AS entry
             ON entry.content_type_id = page.content_type_id AND entry.object_id = page.id::text
         ORDER BY page.rank DESC, page.id DESC
@@ -464,7 +470,8 @@ def ranked_page_and_total(results, start, stop, index_only=None):
     and both counted and ranked. The pages come as plain ``Page`` objects holding only what a
     result shows, and the text they were indexed with as ``index_text`` (for the excerpt), read
     in the same query: fetching each kind of page apart was a query per kind. ``stop`` None:
-    to the end.
+    to the end. An alias also comes with the locale of the text it shows (``text_locale_id``,
+    read by ``content_languages``) unless that page is an alias too.
     """
     from wagtail.models import Page
 
@@ -473,11 +480,13 @@ def ranked_page_and_total(results, start, stop, index_only=None):
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     pages = []
-    for pk, _count, *values, index_text in rows:
+    for pk, _count, *values, index_text, source_locale_id, source_alias_of_id in rows:
         if pk is None or values[0] is None:  # no result, or a page unpublished since it was indexed
             continue
         page = Page.from_db(database, ("id", *shown_page_columns()), (pk, *values))
         page.index_text = index_text or ""
+        if source_locale_id is not None and source_alias_of_id is None:
+            page.text_locale_id = source_locale_id  # an alias of a page that is not one itself
         pages.append(page)
     return pages, rows[0][1]
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from search.memo import held
 
@@ -55,6 +55,12 @@ def private_sections():
 def locales():
     """Every locale by language code, kept in memory (``search/memo.py``)."""
     return held("locales", lambda: {locale.language_code: locale for locale in Locale.objects.all()})
+
+
+def current_site(request):
+    """The site ``request`` is for (Wagtail's ``Site.find_for_request``), kept in memory per host
+    and port (``search/memo.py``): a result's link is relative on its own site, full on another."""
+    return held(("site", request.get_host(), request.get_port()), lambda: Site.find_for_request(request))
 
 
 def _locale_for(language_code):

@@ -1,8 +1,8 @@
 """What searches keep in memory between requests, and when they read it again.
 
 Every search needs the same few things besides its words: the locales, the private sections to
-leave out, the query strings editors promoted, the names of the city's areas
-(``search/areas.py``). Reading them from the database for each search was a third of a large
+leave out, the query strings editors promoted, the site it is served for, the names and links
+of the city's areas (``search/areas.py``). Reading them from the database for each search was a third of a large
 city's search time, and they change only when someone edits pages, sections, locales or
 promotions. So each worker keeps them (``held``) and reads them again when:
 

@@ -17,7 +17,7 @@ from wagtail.search.utils import normalise_query_string
 from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
 from search.areas import areas_of
 from search.backend import InLocale, LanguageAwareSearchBackend, content_languages, ranked_page_and_total
-from search.filters import area_models, private_sections, public, source_locale
+from search.filters import area_models, current_site, private_sections, public, source_locale
 from search.memo import held
 from search.text import comparable, excerpt, fold, has_match, highlight
 
@@ -29,8 +29,6 @@ MAX_BUDGET_AREAS = 5
 MAX_CATEGORIES = 5
 #: Fields whose text can make a result's excerpt, the first that has the words winning.
 EXCERPT_FIELDS = ("search_description", "summary", "intro", "description")
-#: What a link to an area reads of its page: its title and link.
-LINK_FIELDS = ("title", "url_path", "path", "depth", "locale", "content_type")
 
 
 @dataclass
@@ -244,6 +242,7 @@ def describe(items, terms, request, locale):
     languages = dict(zip([p.pk for p in pages_only], content_languages(pages_only), strict=True))
     areas = areas_of(locale)
     reader_language = locale.language_code
+    site = current_site(request)
 
     results = []
     for item, page in zip(items, pages, strict=True):
@@ -263,7 +262,7 @@ def describe(items, terms, request, locale):
         language = languages.get(page.pk, reader_language)
         results.append(
             Result(
-                url=page.get_url(request),
+                url=page.get_url(request, current_site=site),
                 title=highlight(page.title, terms),
                 page=page,
                 kind=page.specific_class._meta.verbose_name if page.specific_class else "",
@@ -279,8 +278,8 @@ def describe(items, terms, request, locale):
 def budget_areas(query, locale, request, terms):
     """The areas whose budget lines mention the query, each with a link to its budget page.
 
-    Lines belong to the Spanish pages; each area is shown and linked in the reader's tree, the
-    newest years first. Two queries (the lines, the areas' pages of one or both types).
+    Lines belong to the Spanish pages; each area is shown and linked in the reader's tree (from
+    the areas the worker holds), the newest years first. One query, for the lines.
     """
     matching = BudgetLine.objects.only("fiscal_year", "description", "area_id").order_by("-fiscal_year", "area_id")
     lines = list(get_search_backend().search(query, matching, order_by_relevance=False)[:MAX_BUDGET_LINES])
@@ -293,28 +292,26 @@ def budget_areas(query, locale, request, terms):
         area = readers.by_key.get(source.translation_key) if source else None
         if area is not None:
             by_area.setdefault(area, []).append(line)
-    shown = list(by_area)[:MAX_BUDGET_AREAS]
-    pages = {}
-    for model, is_submunicipality in zip(area_models(), (True, False), strict=True):
-        if ids := [area.pk for area in shown if area.is_submunicipality == is_submunicipality]:
-            pages.update(model.objects.only(*LINK_FIELDS).in_bulk(ids))
-    groups = []
-    for area in shown:
-        page = pages.get(area.pk)
-        if page is None:
-            continue
-        groups.append(
-            {
-                "area": page,
-                "url": page.get_url(request) + page.reverse_subpage("budget"),
-                "count": len(by_area[area]),
-                "lines": [
-                    {"year": line.fiscal_year, "description": highlight(line.description, terms)}
-                    for line in by_area[area][:3]
-                ],
-            }
-        )
-    return groups
+    site = current_site(request)
+    return [
+        {
+            "area": area,
+            "url": budget_url(area, request, site),
+            "count": len(area_lines),
+            "lines": [
+                {"year": line.fiscal_year, "description": highlight(line.description, terms)} for line in area_lines[:3]
+            ],
+        }
+        for area, area_lines in list(by_area.items())[:MAX_BUDGET_AREAS]
+    ]
+
+
+def budget_url(area, request, site):
+    """The link to an area's budget page, made from what the worker holds of it (no query)."""
+    model = area_models()[0 if area.is_submunicipality else 1]
+    fields = {"id": area.pk, "title": area.title, "path": area.path, "depth": area.depth, "url_path": area.url_path}
+    page = model.from_db(None, list(fields), list(fields.values()))
+    return page.get_url(request, current_site=site) + page.reverse_subpage("budget")
 
 
 def matching_categories(query, locale):

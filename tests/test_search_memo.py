@@ -3,7 +3,7 @@
 Each test searches once first, so the worker holds the locales, private sections, promoted
 queries and areas, then changes something and searches again through the search page: a
 renamed, new, unpublished, deleted or moved area, a private section, a promotion, a new area's
-budget are seen at once; a lost version in the cache, a cache that keeps nothing, and MAX_AGE
+budget, a new site are seen at once; a lost version in the cache, a cache that keeps nothing, and MAX_AGE
 make the worker read again even without signals; the version is bumped again when the change
 commits. On PostgreSQL, non-page index rows carry their kind lexeme (``mbkind<content type
 id>``), a budget search needs it, and migration search.0004 adds it back to rows that lack it,
@@ -22,9 +22,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from search import memo
+from search.filters import current_site
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +218,22 @@ def test_the_budget_of_a_neighbourhood_published_after_a_search_is_shown_at_once
     PageViewRestriction.objects.create(page=area, restriction_type=PageViewRestriction.PASSWORD, password="x")
 
     assert budget_group(client, "estadio") == ""
+
+
+def test_a_site_added_after_a_search_is_the_one_its_host_is_served_for(rf):
+    """The site a host is served for is kept, and read again when sites change."""
+    default = Site.objects.get(is_default_site=True)
+
+    def site_for_a_request():
+        return current_site(rf.get("/es/search/", HTTP_HOST="distrito.example"))
+
+    assert site_for_a_request() == default
+
+    district = Site.objects.create(hostname="distrito.example", root_page=default.root_page, site_name="Distrito")
+
+    assert site_for_a_request() == district
+    district.delete()
+    assert site_for_a_request() == default
 
 
 # ---- the shared version, a cache that keeps nothing, and MAX_AGE ----------------------------------
