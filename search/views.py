@@ -65,6 +65,7 @@ def _search(request):
         "area": area,
         "category": category,
         "search_results": None,
+        "current_site": filters.current_site(request),
     }
     if query or area or result_type or category:
         terms = highlight_terms(query)

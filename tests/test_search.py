@@ -534,15 +534,15 @@ def test_clean_query_drops_what_databases_refuse():
 
 # ---- queries --------------------------------------------------------------------------------------
 
-#: The results page once the worker keeps what every search shares (``search/memo.py``): the
-#: search (on PostgreSQL counted with its first page, what it shows and the language of each
-#: alias's text, in one query), budget lines, categories (measured: 4 in Spanish and in Aymara
-#: on PostgreSQL; 6 and 7 on SQLite, which counts apart, fetches the pages found and looks up
-#: the language of aliases apart; 2 and 4 with an area and a kind chosen).
-SEARCH_QUERIES = 7
+#: The results page once the worker keeps what every search shares (``search/memo.py``, the site
+#: included): the search (on PostgreSQL counted with its first page, what it shows and the
+#: language of each alias's text, in one query), budget lines, categories (measured: 3 in Spanish
+#: and in Aymara on PostgreSQL; 5 and 6 on SQLite, which counts apart, fetches the pages found
+#: and looks up the language of aliases apart; 1 and 3 with an area and a kind chosen).
+SEARCH_QUERIES = 6
 #: The first search after a change also reads the locales, private sections, promoted queries,
-#: the site and the areas of the reader's and the Spanish trees again (measured: 5 more).
-KEPT_QUERIES = 5
+#: the site and the areas of the reader's and the Spanish trees again (measured: 6 more).
+KEPT_QUERIES = 6
 
 
 def city_of_works(count):

@@ -236,6 +236,20 @@ def test_a_site_added_after_a_search_is_the_one_its_host_is_served_for(rf):
     assert site_for_a_request() == default
 
 
+def test_the_search_page_is_titled_with_the_site_its_host_is_served_for(client):
+    default = Site.objects.get(is_default_site=True)
+
+    def title():
+        markup = client.get("/es/search/", {"q": "agua"}, HTTP_HOST="distrito.example").content.decode()
+        return re.search(r"<title>(.*?)</title>", markup, re.S).group(1)
+
+    assert title().endswith(f"· {default.site_name}")
+
+    Site.objects.create(hostname="distrito.example", root_page=default.root_page, site_name="Distrito")
+
+    assert title().endswith("· Distrito")
+
+
 # ---- the shared version, a cache that keeps nothing, and MAX_AGE ----------------------------------
 
 
