@@ -43,7 +43,7 @@ QUERIES = (
     "cancha", "drenaje pluvial", "presupuesto", "inauguración", "ladera riesgo", "minibús", "escuela",
 )  # fmt: skip
 LANGUAGES = ("es", "ay")
-ROUNDS = 3
+ROUNDS = 5
 PUBLISHES = 10
 P95_TARGET_MS = 50
 RATIO_TARGET = 2
@@ -230,9 +230,14 @@ def main():
             page, search, server = (summary(measured[key]) for key in ("page", "search", "server"))
             load = f"load average {load_range(measured['loads'])} on {os.cpu_count()} CPUs"
             speeds = "/".join(f"{speed:.0f}" for speed in measured["speed"])
+            per_round = len(measured["page"]) // ROUNDS
+            round_p95s = "/".join(
+                f"{percentile(measured['page'][n * per_round : (n + 1) * per_round], 0.95):.0f}" for n in range(ROUNDS)
+            )
             print(
                 f"{size:,} Spanish pages ({load}; a fixed Python loop took {speeds} ms in its rounds):\n"
-                f"  whole results page: p50 {page['p50']:.1f} ms, p95 {page['p95']:.1f} ms\n"
+                f"  whole results page: p50 {page['p50']:.1f} ms, p95 {page['p95']:.1f} ms "
+                f"(p95 of each round: {round_p95s} ms)\n"
                 f"  search alone (count and first page, Python and database): p50 {search['p50']:.1f} ms, "
                 f"p95 {search['p95']:.1f} ms\n"
                 f"  PostgreSQL's execution of that query: p50 {server['p50']:.1f} ms, p95 {server['p95']:.1f} ms\n"
