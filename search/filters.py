@@ -57,10 +57,20 @@ def locales():
     return held("locales", lambda: {locale.language_code: locale for locale in Locale.objects.all()})
 
 
+#: Hosts whose site a worker keeps at most (more are possible when ALLOWED_HOSTS has a wildcard).
+MAX_HOSTS = 50
+
+
 def current_site(request):
     """The site ``request`` is for (Wagtail's ``Site.find_for_request``), kept in memory per host
     and port (``search/memo.py``): a result's link is relative on its own site, full on another."""
-    return held(("site", request.get_host(), request.get_port()), lambda: Site.find_for_request(request))
+    known = held("sites", dict)  # (host, port) → site, until sites or pages change
+    key = (request.get_host(), request.get_port())
+    if key not in known:
+        if len(known) >= MAX_HOSTS:
+            known.clear()
+        known[key] = Site.find_for_request(request)
+    return known[key]
 
 
 def _locale_for(language_code):

@@ -24,7 +24,7 @@ from django.db import connection
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, PageViewRestriction, Site
 
-from search import memo
+from search import filters, memo
 from search.filters import current_site
 from tests import factories
 
@@ -234,6 +234,16 @@ def test_a_site_added_after_a_search_is_the_one_its_host_is_served_for(rf):
     assert site_for_a_request() == district
     district.delete()
     assert site_for_a_request() == default
+
+
+def test_a_worker_keeps_the_sites_of_a_bounded_number_of_hosts(rf, monkeypatch):
+    monkeypatch.setattr(filters, "MAX_HOSTS", 3)
+    default = Site.objects.get(is_default_site=True)
+
+    sites = [current_site(rf.get("/es/search/", HTTP_HOST=f"barrio{n}.example")) for n in range(10)]
+
+    assert sites == [default] * 10
+    assert 0 < len(memo.held("sites", dict)) <= 3
 
 
 def test_the_search_page_is_titled_with_the_site_its_host_is_served_for(client):
