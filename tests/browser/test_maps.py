@@ -1,7 +1,8 @@
 """Maps in a real browser: the interactive map opens offline (no tiles) and a marker leads to its
 work; without JavaScript the SVG map and the "find my neighbourhood" form do the same; with the
 browser's location, "Use my location" opens the neighbourhood. axe checks the map pages with the
-interactive map open.
+interactive map open. In the admin, an editor draws a boundary on the widget's map and saves it,
+and a pasted boundary whose lines cross is refused with the reason.
 """
 
 import json
@@ -148,3 +149,81 @@ def test_the_map_pages_pass_axe(new_page, mapped, axe_source, opened):
         if violations:
             found[url] = violations
     assert not found, json.dumps(found, indent=2, ensure_ascii=False)
+
+
+# ---- the admin's boundary widget ------------------------------------------------------------------
+
+EDITOR_PASSWORD = "pass-1234"  # noqa: S105 - a throw-away account of the test database
+
+
+@pytest.fixture(scope="module")
+def map_editor(live_site, django_db_blocker):
+    """An administrator (committed, deleted when the module is done)."""
+    from django.contrib.auth import get_user_model
+
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.create_superuser("editor-del-mapa", "mapa@example.org", EDITOR_PASSWORD)
+        yield user
+        user.delete()
+
+
+def log_in(page, user):
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", EDITOR_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def test_an_editor_draws_a_boundary_on_the_admin_map_and_a_crossing_one_is_refused(
+    page, mapped, map_editor, django_db_blocker
+):
+    offline_tiles(page)
+    log_in(page, map_editor)
+    page.goto(f"/admin/pages/{mapped.neighborhood.pk}/edit/")
+    widget = page.locator("[data-boundary-widget]")
+    drawing = widget.locator(".boundary-draw-map")
+    drawing.scroll_into_view_if_needed()
+    expect(drawing.locator("path[fill-opacity='0.2']")).to_have_count(1)  # the boundary already saved
+    status = widget.locator("[data-status]")
+    textarea = page.locator(f"#{widget.get_attribute('data-textarea')}")
+
+    widget.locator("[data-action=close]").click()  # too early: the editor is told to click corners
+    expect(status).not_to_be_empty()
+    assert json.loads(textarea.input_value()) == mapped.neighborhood.boundary
+
+    for x, y in ((140, 100), (320, 110), (240, 260)):
+        drawing.click(position={"x": x, "y": y})
+    expect(status).to_contain_text("3")
+    widget.locator("[data-action=close]").click()
+
+    drawn = json.loads(textarea.input_value())
+    ring = drawn["coordinates"][0]
+    west, south, east, north = map(float, widget.get_attribute("data-city-bbox").split(","))
+    assert drawn["type"] == "Polygon" and len(ring) == 4 and ring[0] == ring[-1]
+    assert all(west <= lng <= east and south <= lat <= north for lng, lat in ring)
+    assert len({tuple(point) for point in ring}) == 3
+    save_draft(page)
+    assert json.loads(textarea.input_value()) == drawn
+    with django_db_blocker.unblock():
+        assert latest_boundary(mapped.neighborhood) == drawn
+
+    # A pasted boundary whose lines cross is refused with the reason, and the box keeps it.
+    corners = [[-68.14, -16.51], [-68.12, -16.49], [-68.12, -16.51], [-68.14, -16.49], [-68.14, -16.51]]
+    bow_tie = {"type": "Polygon", "coordinates": [corners]}
+    textarea.fill(json.dumps(bow_tie))
+    save_draft(page)
+    expect(page.locator(".error-message").filter(has_text="[-68.12, -16.51]")).to_be_visible()  # where it crosses
+    assert json.loads(textarea.input_value()) == bow_tie
+    with django_db_blocker.unblock():
+        assert latest_boundary(mapped.neighborhood) == drawn  # the draft before it is kept
+        assert Page.objects.get(pk=mapped.neighborhood.pk).specific.boundary == mapped.neighborhood.boundary
+
+
+def save_draft(page):
+    with page.expect_navigation():
+        page.locator("#page-edit-form button.action-save").first.click()  # "Save draft"
+
+
+def latest_boundary(page):
+    return Page.objects.get(pk=page.pk).specific.get_latest_revision_as_object().boundary
