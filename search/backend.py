@@ -407,15 +407,13 @@ def found_rows(results, index_only=None):
         queryset = compiler.search(config, None, None, score_field="mb_rank")
         return queryset.order_by().values_list("pk", "content_type", "mb_rank")
     content_types, leave_out = index_only
-    query = compiler.query
-    rank = compiler.build_tsrank(F("title"), query, config=config) * F("title_norm") + compiler.build_tsrank(
-        F("body"), query, config=config
-    )
+    # modelsearch's rank (title by its norm, plus body), read from the index row itself.
+    rank = compiler._build_rank_expression([(F("title"), F("title_norm")), (F("body"), 1.0)], config)
     rows = (
         IndexEntry.objects.using(compiler.queryset.db)
         .filter(content_type_id__in=content_types)
         .alias(_vector_=F("title")._combine(F("body"), "||", False))
-        .filter(_vector_=compiler.build_tsquery(query, config=config))
+        .filter(_vector_=compiler.build_tsquery(compiler.query, config=config))
     )
     if leave_out:
         rows = rows.exclude(object_id__in=[str(pk) for pk in leave_out])

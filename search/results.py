@@ -17,7 +17,7 @@ from wagtail.search.utils import normalise_query_string
 from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
 from search.areas import areas_of
 from search.backend import InLocale, LanguageAwareSearchBackend, content_languages, ranked_page_and_total
-from search.filters import area_models, current_site, private_sections, public, source_locale
+from search.filters import area_models, private_sections, public, source_locale
 from search.memo import held
 from search.text import comparable, excerpt, fold, has_match, highlight
 
@@ -231,8 +231,9 @@ def page_text(page):
     return texts
 
 
-def describe(items, terms, request, locale):
-    """Turn pages (and ``(promotion, page)`` pairs) into ``Result``s for the template.
+def describe(items, terms, request, locale, site):
+    """Turn pages (and ``(promotion, page)`` pairs) into ``Result``s for the template, linked as
+    seen from ``site`` (``search.filters.current_site``).
 
     None, or one or two queries when there are aliases, for the languages their texts are in;
     the areas they are in are the ones the worker holds (``search/areas.py``).
@@ -242,7 +243,6 @@ def describe(items, terms, request, locale):
     languages = dict(zip([p.pk for p in pages_only], content_languages(pages_only), strict=True))
     areas = areas_of(locale)
     reader_language = locale.language_code
-    site = current_site(request)
 
     results = []
     for item, page in zip(items, pages, strict=True):
@@ -275,8 +275,9 @@ def describe(items, terms, request, locale):
     return results
 
 
-def budget_areas(query, locale, request, terms):
-    """The areas whose budget lines mention the query, each with a link to its budget page.
+def budget_areas(query, locale, request, site, terms):
+    """The areas whose budget lines mention the query, each with a link to its budget page (as
+    seen from ``site``).
 
     Lines belong to the Spanish pages; each area is shown and linked in the reader's tree (from
     the areas the worker holds), the newest years first. One query, for the lines.
@@ -292,7 +293,6 @@ def budget_areas(query, locale, request, terms):
         area = readers.by_key.get(source.translation_key) if source else None
         if area is not None:
             by_area.setdefault(area, []).append(line)
-    site = current_site(request)
     return [
         {
             "area": area,

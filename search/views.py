@@ -57,6 +57,7 @@ def _search(request):
     if any(request.GET.get(name) and value is None for name, value in asked):
         notes.append(_("A filter in the address was not understood and is left out."))
 
+    site = filters.current_site(request)
     context = {
         "search_query": query,
         "notes": notes,
@@ -65,7 +66,7 @@ def _search(request):
         "area": area,
         "category": category,
         "search_results": None,
-        "current_site": filters.current_site(request),
+        "current_site": site,
     }
     if query or area or result_type or category:
         terms = highlight_terms(query)
@@ -89,7 +90,7 @@ def _search(request):
             first = (_page_number(request.GET.get("page")) - 1) * RESULTS_PER_PAGE - len(pinned)
             found.expect(max(0, first), max(0, first + RESULTS_PER_PAGE))
         results_page = Paginator(PinnedThenFound(pinned, found), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        results_page.object_list = describe(list(results_page.object_list), terms, request, locale)
+        results_page.object_list = describe(list(results_page.object_list), terms, request, locale, site)
         context["search_results"] = results_page
         context["submunicipalities"] = areas.submunicipalities
         if area:
@@ -97,7 +98,7 @@ def _search(request):
             context["area_submunicipality"] = submunicipality
             context["neighborhoods"] = areas.neighborhoods_of(submunicipality) if submunicipality else []
         if query and results_page.number == 1 and not (result_type or area or category):
-            context["budget_areas"] = budget_areas(query, locale, request, terms)
+            context["budget_areas"] = budget_areas(query, locale, request, site, terms)
             context["categories"] = matching_categories(query, locale)
     return TemplateResponse(request, "pages/search.html", context)
 
