@@ -23,6 +23,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 from bench.throwaway_db import drop_database, recreate_database  # noqa: E402 (needs BASE_DIR on the path)
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mibarrio_export_bench")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
@@ -34,10 +35,12 @@ def build_city():
     from decimal import Decimal
 
     from django.test import override_settings
+
     from wagtail.models import Locale
 
     from home.models import HomePage
-    from neighborhoods.models import NeighborhoodPage, PublicWorkPage, SubmunicipalityPage, WorkCategory
+    from neighborhoods.models import NeighborhoodPage, SubmunicipalityPage
+    from works.models import PublicWorkPage, WorkCategory
 
     locale = Locale.get_default()
     home = HomePage.objects.get(locale=locale, depth=2)
@@ -72,7 +75,7 @@ def build_city():
 def add_lines(areas, categories, start, stop):
     from decimal import Decimal
 
-    from neighborhoods.models import BudgetLine
+    from budgets.models import BudgetLine
 
     batch = [
         BudgetLine(
@@ -95,7 +98,7 @@ def download(filename):
     from django.test import RequestFactory
     from django.utils import translation
 
-    from neighborhoods.opendata import download as view
+    from opendata.exports import download as view
 
     request = RequestFactory().get(f"/es/datos/ciudad/{filename}", HTTP_HOST="localhost")
     with translation.override("es"):

@@ -27,11 +27,12 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
+
 from wagtail.models import Locale  # noqa: E402
 
 from home.models import HomePage  # noqa: E402
+from maps.place_maps import candidates, find_neighborhood  # noqa: E402
 from neighborhoods.geo import point_in_boundary  # noqa: E402
-from neighborhoods.maps import candidates, find_neighborhood  # noqa: E402
 from neighborhoods.models import NeighborhoodPage, SubmunicipalityPage  # noqa: E402
 
 COLUMNS, ROWS, STEP, WEST, SOUTH = 25, 20, 0.01, -68.28, -16.68

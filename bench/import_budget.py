@@ -23,10 +23,13 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
+
 from wagtail.models import Locale  # noqa: E402
 
-from neighborhoods.imports import BUDGET, import_file  # noqa: E402
-from neighborhoods.models import BudgetLine, NeighborhoodPage, SubmunicipalityPage, WorkCategory  # noqa: E402
+from budgets.models import BudgetLine  # noqa: E402
+from imports.importers import BUDGET, import_file  # noqa: E402
+from neighborhoods.models import NeighborhoodPage, SubmunicipalityPage  # noqa: E402
+from works.models import WorkCategory  # noqa: E402
 
 
 def areas():

@@ -1,7 +1,7 @@
 """Benchmark: what each page type weighs on a resident's phone, against the budgets of issue 6.
 
 For each page type of the demo city (home, submunicipality, neighbourhood, work, news, budget,
-search, bulletin, and consultation once ``neighborhoods.ConsultationPage`` exists) it fetches the
+search, bulletin, and consultation once ``participation.ConsultationPage`` exists) it fetches the
 Spanish page through Django's test client and prints:
 
 - the HTML, raw and gzipped (``gzip -6``, what a compressing proxy or server sends);
@@ -113,9 +113,11 @@ def page_urls():
     """One Spanish address of each page type of the demo city (the richest of each kind)."""
     from django.apps import apps
     from django.db.models import Count
+
     from wagtail.models import Locale
 
-    from neighborhoods.models import NeighborhoodPage, NewsPage, PublicWorkPage, SubmunicipalityPage
+    from neighborhoods.models import NeighborhoodPage, NewsPage, SubmunicipalityPage
+    from works.models import PublicWorkPage
 
     spanish = Locale.get_default()
 

@@ -31,6 +31,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 from bench.throwaway_db import drop_database, recreate_database  # noqa: E402 (needs BASE_DIR on the path)
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mb_bench_search")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
@@ -62,6 +63,7 @@ def time_round(client, figures):
     """One round of every query in every language: milliseconds per results page and per database
     search, and PostgreSQL's time, added to ``figures`` (None: a warm-up, nothing kept)."""
     from django.utils import translation
+
     from wagtail.models import Locale
 
     from search.results import found_pages
@@ -148,7 +150,7 @@ def time_publishing():
     from django.db import transaction
     from django.test import override_settings
 
-    from neighborhoods.models import PublicWorkPage
+    from works.models import PublicWorkPage
 
     work = PublicWorkPage.objects.filter(locale__language_code="es", alias_of__isnull=True).order_by("pk")[500]
     portal = settings.WAGTAILSEARCH_BACKENDS
@@ -175,6 +177,7 @@ def time_publishing():
 
 def counts():
     from django.db import connection
+
     from wagtail.models import Page
 
     with connection.cursor() as cursor:
@@ -185,8 +188,9 @@ def counts():
 
 def copy_database(admin, name, copy):
     """``copy``, a new database holding what ``name`` holds now."""
-    import psycopg
     from django.db import connections
+
+    import psycopg
 
     connections.close_all()
     with psycopg.connect(admin, autocommit=True) as connection:
@@ -203,7 +207,7 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from neighborhoods.generate import Sizes, generate_city
+    from demo.generate import Sizes, generate_city
 
     databases = {}
     try:

@@ -141,7 +141,8 @@ django.setup()
 from django.utils import timezone
 from wagtail.models import Locale
 from home.models import HomePage
-from neighborhoods.models import ConsultationFormField, ConsultationPage, SubmunicipalityPage
+from participation.models import ConsultationFormField, ConsultationPage
+from neighborhoods.models import SubmunicipalityPage
 
 home = HomePage.objects.get(locale=Locale.get_default(), depth=2)
 square = {"type": "Polygon", "coordinates": [[[-68.14, -16.51], [-68.12, -16.51], [-68.12, -16.49], [-68.14, -16.49], [-68.14, -16.51]]]}
@@ -181,7 +182,7 @@ def stored_count(page_id):
 
     with psycopg.connect(DATABASE_URL) as connection:
         row = connection.execute(
-            "SELECT count(*) FROM neighborhoods_submission WHERE page_id = %s", [page_id]
+            "SELECT count(*) FROM participation_submission WHERE page_id = %s", [page_id]
         ).fetchone()
     return row[0]
 
@@ -190,7 +191,7 @@ def clear_submissions(page_id):
     import psycopg
 
     with psycopg.connect(DATABASE_URL) as connection:
-        connection.execute("DELETE FROM neighborhoods_submission WHERE page_id = %s", [page_id])
+        connection.execute("DELETE FROM participation_submission WHERE page_id = %s", [page_id])
         connection.execute("DELETE FROM django_tasks_database_dbtaskresult")
 
 

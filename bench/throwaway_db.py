@@ -20,8 +20,9 @@ def recreate_database(url):
 
 
 def drop_database(admin, name):
-    import psycopg
     from django.db import connections
+
+    import psycopg
 
     connections.close_all()
     with psycopg.connect(admin, autocommit=True) as connection:

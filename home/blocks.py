@@ -1,6 +1,7 @@
 """StreamField blocks shared by every page that has a free-form body."""
 
 from django.utils.translation import gettext_lazy as _
+
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 

@@ -7,6 +7,7 @@ each submunicipality's team can only use its own media (and any media already on
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model

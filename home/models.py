@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -9,12 +10,14 @@ from wagtail.contrib.routable_page.models import path as route
 from wagtail.models import Page
 from wagtail.search import index
 
+from home.context import extend_context
+
 
 class HomePage(RoutablePageMixin, Page):
     """The city's front page, one per language.
 
     Editors see a short introduction; below it the portal lists the submunicipalities
-    (subalcaldías) and the latest news on its own.
+    (subalcaldías) and the latest news on its own (added by the ``home_page_context`` hook).
     """
 
     intro = models.TextField(
@@ -39,18 +42,10 @@ class HomePage(RoutablePageMixin, Page):
     @route("presupuesto/", name="budget")
     def budget(self, request):
         """The city's budget page: totals, categories, lines and charts for a year (``?anio=``)."""
-        from neighborhoods.budgets import budget_view
+        from budgets.views import budget_view  # a page route calls its app's view: budgets sit above home
 
         return budget_view(self, request)
 
     def get_context(self, request, *args, **kwargs):
-        from neighborhoods.models import NewsPage, SubmunicipalityPage
-
         context = super().get_context(request, *args, **kwargs)
-        context["submunicipalities"] = (
-            SubmunicipalityPage.objects.child_of(self).live().public().order_by("title")
-        )
-        context["latest_news"] = (
-            NewsPage.objects.descendant_of(self).live().public().order_by("-date", "-pk")[:5]
-        )
-        return context
+        return extend_context("home_page_context", self, request, context)

@@ -15,30 +15,11 @@ number of queries whatever the number of pages.
 from collections import defaultdict
 
 from django.conf import settings
+
 from wagtail.contrib.sitemaps import Sitemap
-from django.db.models import Q
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
-
-def public_pages(queryset):
-    """The live pages of ``queryset`` that anyone may read: for the sitemap, the feeds and page lists.
-
-    Outside private sections, and not an alias of a page in a private section. Wagtail serves an
-    alias behind its original's restrictions (``Page.get_view_restrictions``), but
-    ``PageQuerySet.public()`` looks only at restrictions in the alias's own tree, which has none
-    when the Spanish section was made private after its aliases were created.
-
-    One query (for the restrictions), where ``public()`` and ``not_public()`` would take two.
-    """
-    restricted_paths = PageViewRestriction.objects.values_list("page__path", flat=True)
-    under_restriction = Q()
-    for path in restricted_paths:
-        under_restriction |= Q(path__startswith=path)
-    queryset = queryset.live()
-    if not under_restriction:
-        return queryset
-    private_originals = Page.objects.filter(under_restriction, alias_of__isnull=True).values("translation_key")
-    return queryset.exclude(under_restriction).exclude(alias_of__isnull=False, translation_key__in=private_originals)
+from home.visibility import public_pages
 
 
 class MultilingualSitemap(Sitemap):

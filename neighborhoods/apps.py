@@ -8,5 +8,4 @@ class NeighborhoodsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from neighborhoods import signals  # noqa: F401
-        from neighborhoods import budget_permissions  # noqa: F401
+        from neighborhoods import signals  # noqa: F401 - connects the receivers

@@ -253,3 +253,8 @@ def point_in_polygons(longitude, latitude, polygons):
 def point_in_boundary(longitude, latitude, value):
     """Whether the point (longitude, latitude) lies in the stored boundary ``value``."""
     return point_in_polygons(longitude, latitude, polygons_of(value))
+
+
+def tile_settings():
+    """The interactive map's background tiles: URL template and attribution (settings)."""
+    return {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -31,7 +32,8 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
-    path("", include("neighborhoods.urls")),  # open data: /<lang>/datos/...
+    path("", include("opendata.urls")),  # /<lang>/datos/...
+    path("", include("maps.urls")),  # /<lang>/mapa/...
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -8,6 +8,7 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
+
         from wagtail.contrib.search_promotions.models import SearchPromotion
         from wagtail.models import Locale, PageViewRestriction, Site
         from wagtail.signals import post_page_move

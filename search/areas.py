@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+
 from wagtail.models import Page
 
 from search.filters import area_models, public

@@ -75,6 +75,7 @@ from django.db.models.sql.subqueries import InsertQuery
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import get_supported_language_variant
+
 from modelsearch.backends.database.postgres.postgres import (
     EMPTY_VECTOR,
     IndexEntry,
@@ -87,6 +88,7 @@ from modelsearch.backends.database.postgres.query import Lexeme
 from modelsearch.query import Fuzzy, MatchAll, Not, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
+from search.filters import locales
 from search.text import fold
 
 #: The configuration of a language missing from ``SEARCH_CONFIG_BY_LANGUAGE``: no stemming.
@@ -125,8 +127,6 @@ def content_languages(objs):
     when there are aliases, for any number of objects.
     """
     from wagtail.models import Page
-
-    from search.filters import locales
 
     objs = list(objs)
     if not objs:

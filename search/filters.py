@@ -10,9 +10,11 @@ from django.apps import apps
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction, Site
 
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, PageViewRestriction, Site
+
+from home.visibility import private_q
 from search.memo import held
 
 
@@ -36,15 +38,15 @@ class ResultType:
 
 
 RESULT_TYPES = (
-    ResultType("obra", _("Works"), ("neighborhoods.PublicWorkPage",)),
-    ResultType("consulta", _("Consultations"), ("neighborhoods.ConsultationPage",)),
+    ResultType("obra", _("Works"), ("works.PublicWorkPage",)),
+    ResultType("consulta", _("Consultations"), ("participation.ConsultationPage",)),
     ResultType("noticia", _("News"), ("neighborhoods.NewsPage",)),
     ResultType("barrio", _("Neighbourhoods"), ("neighborhoods.NeighborhoodPage", "neighborhoods.SubmunicipalityPage")),
 )
 
 def public(queryset):
-    """The pages of ``queryset`` outside private sections (Wagtail's ``public``)."""
-    return queryset.exclude(held("private", lambda: Page.objects.all().private_q()))
+    """The pages of ``queryset`` that are not private (``home.visibility``'s rule, kept in memory)."""
+    return queryset.exclude(held("private", private_q))
 
 
 def private_sections():

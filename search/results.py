@@ -8,18 +8,20 @@ Every piece costs a fixed number of queries, whatever the number of results.
 from dataclasses import dataclass, field
 
 from django.utils.html import strip_tags
+
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
-from neighborhoods.models import BudgetLine, PublicWorkPage, WorkCategory
+from budgets.models import BudgetLine
 from search.areas import areas_of
 from search.backend import InLocale, LanguageAwareSearchBackend, content_languages, ranked_page_and_total
 from search.filters import area_models, private_sections, public, source_locale
 from search.memo import held
 from search.text import comparable, excerpt, fold, has_match, highlight
+from works.models import PublicWorkPage, WorkCategory
 
 #: Pages named by the query put first, at most.
 MAX_NAMED_PLACES = 5

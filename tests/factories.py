@@ -5,18 +5,12 @@ import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+
 from wagtail.models import Locale
 
 from home.models import HomePage
-from neighborhoods.models import (
-    Contractor,
-    NeighborhoodPage,
-    NewsPage,
-    PublicWorkPage,
-    SubmunicipalityPage,
-    WorkCategory,
-    WorkStatus,
-)
+from neighborhoods.models import NeighborhoodPage, NewsPage, SubmunicipalityPage
+from works.models import Contractor, PublicWorkPage, WorkCategory, WorkStatus
 
 _counter = itertools.count(1)
 
@@ -100,8 +94,10 @@ def image(title=None, size=(1200, 800), **fields):
     from io import BytesIO
 
     from django.core.files.images import ImageFile
-    from PIL import Image as PILImage
+
     from wagtail.images import get_image_model
+
+    from PIL import Image as PILImage
 
     n = next(_counter)
     buffer = BytesIO()
@@ -113,6 +109,7 @@ def image(title=None, size=(1200, 800), **fields):
 
 def document(title=None):
     from django.core.files.base import ContentFile
+
     from wagtail.documents import get_document_model
 
     n = next(_counter)
@@ -126,7 +123,7 @@ def add_work_media(work, photos=0, documents=0, updates=()):
 
     ``updates`` is a list of ``(date, text)`` pairs; the first update also gets a photo.
     """
-    from neighborhoods.models import PublicWorkDocument, PublicWorkPhoto, PublicWorkUpdate
+    from works.models import PublicWorkDocument, PublicWorkPhoto, PublicWorkUpdate
 
     for i in range(photos):
         work.photos.add(PublicWorkPhoto(image=image(), caption=f"Vista {i + 1} de la obra"))
@@ -156,7 +153,7 @@ def without_search_index_updates():
 
 
 def budget_line(area, **fields):
-    from neighborhoods.models import BudgetLine
+    from budgets.models import BudgetLine
 
     n = next(_counter)
     fields.setdefault("fiscal_year", 2026)
@@ -169,7 +166,7 @@ def budget_line(area, **fields):
 
 
 # Builders for the languages' tests. A page published in code gets its aliases in the other
-# languages once the publication is committed (home.localization); a test's transaction never
+# languages once the publication is committed (languages.aliases); a test's transaction never
 # commits, so build inside ``aliases_made()`` to have them.
 
 
@@ -256,7 +253,7 @@ def consultation(parent, title=None, questions=CONSULTATION_QUESTIONS, **fields)
     """A published consultation open since yesterday and for a month, with ``questions``."""
     from django.utils import timezone
 
-    from neighborhoods.models import ConsultationFormField, ConsultationPage
+    from participation.models import ConsultationFormField, ConsultationPage
 
     n = next(_counter)
     now = timezone.now()
@@ -272,7 +269,7 @@ def consultation(parent, title=None, questions=CONSULTATION_QUESTIONS, **fields)
 
 
 def feedback_form(parent, title=None, questions=CONSULTATION_QUESTIONS[:1], **fields):
-    from neighborhoods.models import FeedbackFormField, FeedbackFormPage
+    from participation.models import FeedbackFormField, FeedbackFormPage
 
     n = next(_counter)
     if any(personal for *_rest, personal in questions):
@@ -285,7 +282,7 @@ def feedback_form(parent, title=None, questions=CONSULTATION_QUESTIONS[:1], **fi
 
 def submission(page, submitted_at=None, language="es", channel="web", **data):
     """A stored submission of the form ``page`` (on its Spanish original) with answers ``data``."""
-    from neighborhoods.models.participation import Submission
+    from participation.models import Submission
 
     item = Submission.objects.create(
         page=page.original_page(), form_data=data, language=language, channel=channel

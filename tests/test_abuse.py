@@ -14,10 +14,11 @@ import threading
 import time
 from urllib.parse import urlparse
 
-import pytest
 from django.test import Client, RequestFactory, override_settings
 
-from neighborhoods import abuse
+import pytest
+
+from participation import abuse
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -258,7 +259,7 @@ def spanish(text):
 
 
 def stored():
-    from neighborhoods.models.participation import Submission
+    from participation.models import Submission
 
     return Submission.objects.count()
 
@@ -427,7 +428,7 @@ def test_wrong_types_unknown_choices_and_nul_bytes_get_an_error_on_their_field(c
 def test_odd_unicode_is_stored_as_sent(client, consultation):
     """Emoji, right-to-left marks, combining accents, control and private-use characters are
     kept (PostgreSQL stores them all; only NUL, refused above, is not)."""
-    from neighborhoods.models.participation import Submission
+    from participation.models import Submission
 
     text = "🙂 Jallalla\u200f ñ\u0303 \u202etxet\u202c \x07\x1f \ue000 \uffff 𝔸"
     assert client.post(consultation.url, {**VALID, "opinion": text}).status_code == 303
@@ -437,7 +438,7 @@ def test_odd_unicode_is_stored_as_sent(client, consultation):
 def test_bytes_that_are_not_utf8_are_replaced_not_a_server_error(client, consultation):
     from urllib.parse import urlencode
 
-    from neighborhoods.models.participation import Submission
+    from participation.models import Submission
 
     body = urlencode({**VALID, "opinion": "x"}, doseq=True).replace("opinion=x", "opinion=%FF%FE%ED%A0%80caf%E9")
     response = client.post(consultation.url, body, content_type="application/x-www-form-urlencoded")

@@ -12,17 +12,19 @@ import csv
 import datetime
 import io
 
-import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from neighborhoods.governance import ensure_translators_group
-from neighborhoods.models import AreaTeam, ConsultationFormField, PublicWorkPage
-from neighborhoods.models.participation import Channel, Submission
-from neighborhoods.participation_hooks import record_submission_button
+import pytest
+
+from participation.models import Channel, ConsultationFormField, Submission
+from participation.wagtail_hooks import record_submission_button
+from teams.governance import ensure_translators_group
+from teams.models import AreaTeam
 from tests import factories
+from works.models import PublicWorkPage
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +53,7 @@ def area():
 
 
 def record_url(page):
-    return reverse("neighborhoods_record_submission", args=[page.pk])
+    return reverse("participation_record_submission", args=[page.pk])
 
 
 def list_url(page, **params):
@@ -289,7 +291,7 @@ def test_only_the_owning_areas_team_may_record(client, area):
 def test_a_page_that_is_not_a_form_has_nothing_to_record(client, area):
     client.force_login(area["editor"])
     assert client.get(record_url(area["barrio"])).status_code == 404
-    assert client.get(reverse("neighborhoods_record_submission", args=[999999])).status_code == 404
+    assert client.get(reverse("participation_record_submission", args=[999999])).status_code == 404
 
 
 def test_the_page_listing_offers_recording_to_the_team_only(client, area):

@@ -3,15 +3,16 @@ submission and a task row (django-tasks' database backend), never talks to the m
 task worker (``python manage.py db_worker``, beside gunicorn) sends the mail later. A mail server
 that is down makes the worker mark the task failed; the submission stays stored."""
 
-import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+
+import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from neighborhoods.models.participation import Submission
+from participation.models import Submission
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_the_request_stores_the_answer_and_a_task_and_the_worker_sends_the_mail(
     [submission] = Submission.objects.all()
     assert submission.form_data["opinion"] == "Que arreglen la acera"
     [task] = DBTaskResult.objects.all()
-    assert task.task_path == "neighborhoods.tasks.notify_team"
+    assert task.task_path == "participation.tasks.notify_team"
     assert task.status == TaskResultStatus.READY
     assert task.args_kwargs["args"] == [submission.pk]
     assert not mail.outbox  # nothing sent while the resident waited

@@ -7,18 +7,21 @@ on B's).
 
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+
 from wagtail.models import Locale
 
-from neighborhoods.budget_permissions import (
+import pytest
+
+from budgets.models import BudgetLine
+from budgets.permissions import (
     area_pages_for_user,
     budget_line_policy,
     grant_all_budget_permissions,
     grant_budget_permissions,
 )
-from neighborhoods.models import AreaTeam, BudgetLine
+from teams.models import AreaTeam
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +250,7 @@ def test_superuser_sees_and_edits_every_line(client, a, b):
 
 
 def test_admin_users_outside_any_team_see_nothing(client, a):
-    from neighborhoods.governance import ensure_translators_group
+    from teams.governance import ensure_translators_group
 
     client.force_login(factories.user("traductora", ensure_translators_group()))
     assert_refused(client.get(index_url()))

@@ -8,13 +8,15 @@ fixed number of queries however many lines there are.
 import re
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
 from wagtail.models import Locale
 
-from neighborhoods.models import WorkCategory
+import pytest
+
 from tests import factories
+from works.models import WorkCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +151,7 @@ def test_neighbourhoods_are_side_by_side_and_sortable_without_javascript(client,
 
 
 def test_lines_link_only_to_published_works(client, city):
-    from neighborhoods.models import PublicWorkPage
+    from works.models import PublicWorkPage
 
     published = factories.work(city["sopocachi"], "Graderías publicadas")
     draft = PublicWorkPage(title="Obra en borrador", project_code="OB-B-1", category=city["roads"], budget=Decimal("1"), live=False)

@@ -9,15 +9,17 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 
-import pytest
-import segno
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
 from wagtail.models import Page
 
-from neighborhoods import bulletin
-from neighborhoods.governance import team_for_page
+import pytest
+import segno
+
+from opendata import bulletin
+from teams.areas import team_for_page
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +157,7 @@ def test_a_long_list_of_works_is_cut_short_and_says_how_many_more(client):
 
 def consultation(parent, title, opens, closes, hearings=()):
     """A published consultation under ``parent``; ``opens``/``closes``/hearings are offsets from now."""
-    from neighborhoods.models import ConsultationHearing, ConsultationPage
+    from participation.models import ConsultationHearing, ConsultationPage
 
     now = timezone.now()
     page = ConsultationPage(

@@ -10,11 +10,12 @@ import ast
 import re
 from pathlib import Path
 
-import polib
-import pytest
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation.template import templatize
+
+import polib
+import pytest
 
 from tests import factories
 
@@ -186,7 +187,7 @@ def work_page(django_capture_on_commit_callbacks):
     Run the publication's on-commit callbacks, as a real request would: they give the page its
     aliases in the other languages' trees (home/localization.py), through which /ay/… serves it.
     """
-    from neighborhoods.models import WorkStatus
+    from works.models import WorkStatus
 
     with django_capture_on_commit_callbacks(execute=True):
         return factories.work(status=WorkStatus.IN_PROGRESS)
@@ -299,6 +300,7 @@ OVERRIDES_OF_FRAMEWORK_WORDING = {
 
 def test_spanish_keeps_the_frameworks_wording_of_shared_strings():
     import django
+
     import wagtail
 
     ours = {entry.msgid: entry.msgstr for entry in catalog("es") if not entry.msgid_plural and not entry.msgctxt}
@@ -319,7 +321,7 @@ def test_spanish_keeps_the_frameworks_wording_of_shared_strings():
 def test_work_statuses_have_their_own_context_and_leave_wagtails_workflow_states_alone():
     from django.utils import translation
 
-    from neighborhoods.models import WorkStatus
+    from works.models import WorkStatus
 
     with translation.override("es"):
         assert str(WorkStatus.IN_PROGRESS.label) == "En ejecución"

@@ -4,13 +4,15 @@ results; in the reader's language, never drafts or private ones, in a fixed numb
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
 from wagtail.models import Page, PageViewRestriction
 
-from neighborhoods.models import ConsultationPage
+import pytest
+
+from participation.models import ConsultationPage
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,15 +8,16 @@ import datetime
 import re
 import socket
 
-import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
-from neighborhoods.abuse import HONEYPOT_FIELD
-from neighborhoods.models import AreaTeam, ConsultationHearing, ConsultationPage
-from neighborhoods.models.participation import Submission
+import pytest
+
+from participation.abuse import HONEYPOT_FIELD
+from participation.models import ConsultationHearing, ConsultationPage, Submission
+from teams.models import AreaTeam
 from tests import factories
 
 pytestmark = pytest.mark.django_db

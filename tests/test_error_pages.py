@@ -7,11 +7,12 @@ through two views this module adds in front of the portal's URLs.
 
 import re
 
-import pytest
 from django.conf.urls.i18n import i18n_patterns
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import path
+
+import pytest
 
 from portal.urls import urlpatterns as portal_urlpatterns
 

@@ -6,14 +6,16 @@ id is checked: anything but a live public page showing this form is refused with
 
 import re
 
-import pytest
 from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext
+
 from wagtail.models import PageViewRestriction
 
-from neighborhoods.abuse import MULTI_LINE_MAX_LENGTH
-from neighborhoods.models.participation import Submission
+import pytest
+
+from participation.abuse import MULTI_LINE_MAX_LENGTH
+from participation.models import Submission
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,15 +7,18 @@ import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlparse
 
-import feedparser
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from lxml import etree
+
 from wagtail.models import PageViewRestriction
 
-from neighborhoods.models import NewsPage, PublicWorkPage
+import feedparser
+import pytest
+from lxml import etree
+
+from neighborhoods.models import NewsPage
 from tests import factories
+from works.models import PublicWorkPage
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +168,7 @@ def test_a_neighbourhood_feed_lists_new_works_progress_updates_and_news(client, 
 def test_a_consultation_enters_the_feed_when_it_opens_in_the_readers_language(client, area, kind):
     from django.utils import timezone
 
-    from neighborhoods.models import ConsultationPage
+    from participation.models import ConsultationPage
 
     now = timezone.now()
     with factories.aliases_made():

@@ -7,11 +7,12 @@ one) takes answers too, recorded in the reader's language.
 The "translations" below are marked test strings ("[ay] …"), not Aymara.
 """
 
-import pytest
 from wagtail.models import Locale
 from wagtail_localize.models import StringTranslation, TranslationSource
 
-from neighborhoods.models.participation import Submission
+import pytest
+
+from participation.models import Submission
 from tests import factories
 
 pytestmark = pytest.mark.django_db

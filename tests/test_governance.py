@@ -1,6 +1,6 @@
 """Each submunicipality's team edits and publishes only its own pages, images and documents.
 
-Two areas, A and B, each with its Editors and Reviewers (see ``neighborhoods.governance``).
+Two areas, A and B, each with its Editors and Reviewers (see ``teams.governance``).
 Every rule is checked twice: through Wagtail's permission API and through the admin over
 HTTP, and every refusal is paired with the matching permission so that neither can pass by
 accident.
@@ -10,12 +10,12 @@ import contextlib
 import io
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db.models.signals import post_save
 from django.urls import reverse
+
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -33,10 +33,14 @@ from wagtail.models import (
 from wagtail.permissions import policy_registry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from neighborhoods.governance import TRANSLATORS_GROUP
-from neighborhoods.models import AreaTeam, PublicWorkPage, PublicWorkPhoto, SubmunicipalityPage, WorkStatus
+import pytest
+
+from neighborhoods.models import SubmunicipalityPage
 from neighborhoods.signals import give_new_area_its_team
+from teams.governance import TRANSLATORS_GROUP
+from teams.models import AreaTeam
 from tests import factories
+from works.models import PublicWorkPage, PublicWorkPhoto, WorkStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,15 @@ import datetime
 import re
 from io import BytesIO
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from PIL import Image as PILImage
+
 from wagtail.images import get_image_model
+
+import pytest
+from PIL import Image as PILImage
 
 from tests import factories
 
@@ -57,7 +59,7 @@ def test_the_alt_text_is_the_image_description_and_an_image_without_one_is_decor
     work = factories.work()
     described = factories.image(title="IMG_2034.png", description="Obreros colocando adoquines en la calle 21")
     undescribed = factories.image(title="IMG_2035.png", description="")
-    from neighborhoods.models import PublicWorkPhoto
+    from works.models import PublicWorkPhoto
 
     work.photos.add(PublicWorkPhoto(image=described))
     work.photos.add(PublicWorkPhoto(image=undescribed))

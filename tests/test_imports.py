@@ -1,4 +1,4 @@
-"""Spreadsheet imports of budget lines and public works (``neighborhoods.imports``).
+"""Spreadsheet imports of budget lines and public works (``imports.importers``).
 
 Two areas, A and B, each with a neighbourhood; CSV in UTF-8 with commas and in Latin-1 with
 semicolons, and XLSX. Every kind of bad row is reported by row and column and writes nothing;
@@ -11,16 +11,20 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
+
 from wagtail.models import Locale, Revision
 
-from neighborhoods import imports
-from neighborhoods.imports import import_file, parse_amount, read_table
-from neighborhoods.models import AreaTeam, BudgetLine, Contractor, PublicWorkPage
+import pytest
+
+from budgets.models import BudgetLine
+from imports import importers as imports
+from imports.importers import import_file, parse_amount, read_table
+from teams.models import AreaTeam
 from tests import factories
+from works.models import Contractor, PublicWorkPage
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -440,14 +444,14 @@ def upload(client, kind, name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(
-        reverse("neighborhoods_import"), {"kind": kind, "file": SimpleUploadedFile(name, content, "text/csv")}
+        reverse("imports_upload"), {"kind": kind, "file": SimpleUploadedFile(name, content, "text/csv")}
     )
 
 
 def test_editor_uploads_previews_and_confirms_a_budget_for_their_area(client, city):
     a = city["a"]
     client.force_login(a.editor)
-    assert client.get(reverse("neighborhoods_import")).status_code == 200
+    assert client.get(reverse("imports_upload")).status_code == 200
 
     preview = upload(client, "budget", "p.csv", csv(BUDGET_HEADER, *budget_rows("A", 3)))
     assert preview.status_code == 200
@@ -457,12 +461,12 @@ def test_editor_uploads_previews_and_confirms_a_budget_for_their_area(client, ci
     assert "PRE-A-2" in preview.content.decode()
     assert not BudgetLine.objects.exists()
 
-    done = client.post(reverse("neighborhoods_import_confirm"), {"token": token})
+    done = client.post(reverse("imports_confirm"), {"token": token})
     assert done.status_code == 302
     assert BudgetLine.objects.filter(area=a.neighborhood).count() == 3
 
     # The same token again: the file is gone, nothing happens twice.
-    again = client.post(reverse("neighborhoods_import_confirm"), {"token": token})
+    again = client.post(reverse("imports_confirm"), {"token": token})
     assert again.status_code == 302
     assert BudgetLine.objects.count() == 3
 
@@ -484,11 +488,11 @@ def test_a_token_is_only_good_for_the_user_who_uploaded(client, city):
     token = upload(client, "budget", "p.csv", csv(BUDGET_HEADER, *budget_rows("A", 1))).context["token"]
 
     client.force_login(city["a"].reviewer)
-    response = client.post(reverse("neighborhoods_import_confirm"), {"token": token})
+    response = client.post(reverse("imports_confirm"), {"token": token})
     assert response.status_code in (302, 403)
     if response.status_code == 302:
         assert response["Location"] == reverse("wagtailadmin_home")
-    response = client.post(reverse("neighborhoods_import_confirm"), {"token": token + "x"})
+    response = client.post(reverse("imports_confirm"), {"token": token + "x"})
     assert response.status_code == 302
     assert not BudgetLine.objects.exists()
 
@@ -497,15 +501,15 @@ def test_reviewer_imports_works_through_the_admin(client, city):
     client.force_login(city["a"].reviewer)
     preview = upload(client, "works", "o.csv", csv(WORKS_HEADER, work_row()))
     assert preview.context["report"].created == 1
-    client.post(reverse("neighborhoods_import_confirm"), {"token": preview.context["token"]})
+    client.post(reverse("imports_confirm"), {"token": preview.context["token"]})
     assert spanish_work("OB-A-2").live
 
 
 def test_people_outside_the_teams_cannot_open_the_import(client, city):
-    from neighborhoods.governance import ensure_translators_group
+    from teams.governance import ensure_translators_group
 
     client.force_login(factories.user("traductora", ensure_translators_group()))
-    response = client.get(reverse("neighborhoods_import"))
+    response = client.get(reverse("imports_upload"))
     assert response.status_code in (302, 403)
     if response.status_code == 302:
         assert response["Location"] == reverse("wagtailadmin_home")

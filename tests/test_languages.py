@@ -5,15 +5,17 @@ alternates point to each language's own URL, and ``/`` goes to the reader's lang
 import html
 import re
 
-import pytest
 from django.core.management import call_command
 from django.utils import translation
-from wagtail.models import Locale, Page
 
-from home.localization import synchronize_all_locales
+from wagtail.models import Page
+
+import pytest
+
 from home.models import HomePage
-from neighborhoods.models import PublicWorkPage
+from languages.aliases import synchronize_all_locales
 from tests import factories
+from works.models import PublicWorkPage
 
 pytestmark = pytest.mark.django_db
 

@@ -5,43 +5,40 @@ rolled back after the class); each test's own changes are rolled back after it, 
 """
 
 import io
-from decimal import Decimal
 import itertools
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
+
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Revision
 
-from neighborhoods import demo
+import pytest
+
+from budgets.models import BudgetLine
+from demo import city as demo
 from neighborhoods.geo import boundary_geometry, validate_boundary
-from neighborhoods.governance import TRANSLATORS_GROUP
-from neighborhoods.models import (
-    AreaTeam,
-    BudgetLine,
-    ConsultationPage,
+from neighborhoods.models import NeighborhoodPage, NewsPage, SubmunicipalityPage
+from participation.models import ConsultationHearing, ConsultationPage, ConsultationStatus, FeedbackFormPage, Submission
+from teams.governance import TRANSLATORS_GROUP
+from teams.models import AreaTeam
+from tests import factories
+from works.models import (
     Contractor,
-    FeedbackFormPage,
-    NeighborhoodPage,
-    NewsPage,
     PublicWorkPage,
     PublicWorkPhoto,
     PublicWorkUpdate,
-    SubmunicipalityPage,
     WorkCategory,
     WorkStatus,
-    Submission,
 )
-from neighborhoods.models.participation import ConsultationHearing, ConsultationStatus
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -231,7 +228,7 @@ class TestTheDemoCity:
         assert not get_image_model().objects.filter(description="").exists()
 
     def test_every_area_has_budget_lines_for_three_years_linked_to_its_works(self):
-        from neighborhoods.demo import BUDGET_YEARS
+        from demo.city import BUDGET_YEARS
 
         for area in list(NeighborhoodPage.objects.all()) + list(SubmunicipalityPage.objects.all()):
             years = set(BudgetLine.objects.filter(area=area).values_list("fiscal_year", flat=True))

@@ -7,16 +7,19 @@ import json
 import re
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+
 from wagtail.models import Locale, PageViewRestriction
 
+import pytest
+
+from maps.place_maps import build_map, candidates, find_neighborhood
 from neighborhoods.geo import bounding_box, point_in_boundary
-from neighborhoods.maps import build_map, candidates, find_neighborhood
-from neighborhoods.models import NeighborhoodPage, SubmunicipalityPage, WorkStatus
+from neighborhoods.models import NeighborhoodPage, SubmunicipalityPage
 from tests import factories
+from works.models import WorkStatus
 
 pytestmark = pytest.mark.django_db
 

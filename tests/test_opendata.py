@@ -10,13 +10,15 @@ import io
 import json
 from decimal import Decimal
 
-import pytest
 from django.http import StreamingHttpResponse
+
 from wagtail.models import PageViewRestriction
 
+import pytest
+
 from neighborhoods.geo import validate_boundary
-from neighborhoods.models import PublicWorkPage
 from tests import factories
+from works.models import PublicWorkPage
 
 pytestmark = pytest.mark.django_db
 
@@ -350,7 +352,7 @@ def test_the_api_lists_live_pages_with_their_api_fields_and_hides_drafts_and_pri
     secret = factories.work(place["sopocachi"], "Obra privada de la API")
     PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.LOGIN)
 
-    _response, listing = read_json(client, "/api/v2/pages/?type=neighborhoods.PublicWorkPage&fields=budget,category_code,contractor_name&limit=20")
+    _response, listing = read_json(client, "/api/v2/pages/?type=works.PublicWorkPage&fields=budget,category_code,contractor_name&limit=20")
     titles = [item["title"] for item in listing["items"]]
     assert "Graderías Ecuador" in titles
     assert "Borrador de la API" not in titles and "Obra privada de la API" not in titles

@@ -18,13 +18,15 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.templatetags.static import static
 from django.test import Client
 
+import pytest
+
 from tests import factories
+from works.models import published_works
 
 BENCH = Path(settings.BASE_DIR) / "bench" / "page_weight.py"
 PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -86,7 +88,7 @@ def test_every_page_type_of_a_small_city_is_within_the_weight_budgets(collected)
     bench = load_bench()
     with factories.aliases_made():
         barrio = factories.neighborhood_for_bulletin(works=12)
-        work = list(barrio.works())[0]
+        work = list(published_works(barrio))[0]
         factories.add_work_media(work, photos=4, documents=2, updates=[(datetime.date(2026, i, 1), f"Avance {i}") for i in range(1, 7)])
         factories.news(barrio.get_parent())
         factories.budget_line(barrio.get_parent(), amount_allocated=Decimal("10.00"), amount_executed=Decimal("0"))

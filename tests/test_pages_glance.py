@@ -8,12 +8,13 @@ import datetime
 import re
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
-from neighborhoods.models import WorkStatus
+import pytest
+
 from tests import factories
 from tests.test_pages_render import assert_page_shell, get_html, text
+from works.models import WorkStatus, published_works
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_the_glance_counts_works_by_status_with_links_to_the_filtered_list(clien
 
 
 def test_the_glance_shows_the_latest_progress_update_with_its_work(client, barrio):
-    older, newer = list(barrio.works())[:2]
+    older, newer = list(published_works(barrio))[:2]
     with factories.aliases_made():
         factories.add_work_media(older, updates=[(datetime.date(2026, 3, 1), "Se instaló la señalización")])
         factories.add_work_media(newer, updates=[(datetime.date(2026, 9, 15), "Se vació el hormigón de la losa")])
@@ -218,7 +219,7 @@ def test_categories_are_in_the_readers_language(client):
     ],
 )
 def test_a_work_is_late_when_its_planned_end_has_passed_or_it_ended_after_it(status, planned_end, actual_end, days):
-    from neighborhoods.models import PublicWorkPage
+    from works.models import PublicWorkPage
 
     work = PublicWorkPage(status=status, planned_end=planned_end, actual_end=actual_end)
 

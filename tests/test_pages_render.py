@@ -6,14 +6,16 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
-import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
+
 from wagtail.models import Locale
 
+import pytest
+
 from home.blocks import BodyBlock
-from neighborhoods.models import WorkStatus
 from tests import factories
+from works.models import WorkStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -391,7 +393,7 @@ def test_a_translated_work_shows_its_category_in_the_readers_language(client):
 
 
 def test_a_work_preview_shows_unsaved_photos_and_updates():
-    from neighborhoods.models import PublicWorkPhoto, PublicWorkUpdate
+    from works.models import PublicWorkPhoto, PublicWorkUpdate
 
     work = factories.work(title="Obra en revisión")
     work.photos.add(PublicWorkPhoto(image=factories.image(title="Foto sin guardar"), caption="Pie sin guardar"))

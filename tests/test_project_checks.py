@@ -5,8 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 

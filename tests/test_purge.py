@@ -7,13 +7,14 @@ recent submissions of each, in two languages and two channels.
 import datetime
 import io
 
-import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from neighborhoods import purge
-from neighborhoods.models.participation import Submission
+import pytest
+
+from participation import purge
+from participation.models import Submission
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -148,8 +149,8 @@ def test_batches_cover_every_submission(forms, monkeypatch):
 
 
 def test_the_teams_list_shows_a_dash_after_the_purge(client, forms):
-    from neighborhoods.models import AreaTeam
-    from neighborhoods.models.places import SubmunicipalityPage
+    from neighborhoods.models import SubmunicipalityPage
+    from teams.models import AreaTeam
 
     consultation, _aymara, _feedback = forms
     personal(consultation, 200)

@@ -8,9 +8,10 @@ adds a fixed query somewhere makes the bound tests fail so the new query is a de
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+import pytest
 
 from tests import factories
 

@@ -6,11 +6,13 @@ is tests/test_search_languages.py."""
 import re
 import time
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Locale, Page
+
+import pytest
 
 from search.filters import RESULT_TYPES, ResultType, available_types
 from search.text import clean_query, excerpt, fold, highlight, highlight_terms
@@ -591,7 +593,9 @@ def test_generate_city_builds_a_valid_searchable_city_in_every_language(client):
 
     from django.core.management import call_command
 
-    from neighborhoods.models import BudgetLine, NeighborhoodPage, NewsPage, PublicWorkPage, SubmunicipalityPage
+    from budgets.models import BudgetLine
+    from neighborhoods.models import NeighborhoodPage, NewsPage, SubmunicipalityPage
+    from works.models import PublicWorkPage
 
     output = StringIO()
     call_command(

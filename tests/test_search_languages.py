@@ -5,15 +5,16 @@ each text is stemmed in its own language (``search/backend.py``)."""
 import io
 import re
 
-import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
+
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
-from neighborhoods.models import Contractor
+import pytest
+
 from search.backend import (
     TITLE_LENGTH_CACHE_KEY,
     LanguageAwareSearchBackend,
@@ -22,6 +23,7 @@ from search.backend import (
     reader_configs,
 )
 from tests import factories
+from works.models import Contractor
 
 pytestmark = pytest.mark.django_db
 

@@ -17,12 +17,14 @@ import re
 import time
 import types
 
-import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
+
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, PageViewRestriction, Site
+
+import pytest
 
 from search import filters, memo
 from search.filters import current_site
@@ -379,7 +381,7 @@ def pages_rows_with_a_kind_lexeme():
 @postgresql_only
 def test_a_budget_lines_index_row_carries_its_kind_lexeme_and_a_pages_does_not():
     """The line's title vector names BudgetLine; the neighbourhood's names its locale only."""
-    from neighborhoods.models import BudgetLine
+    from budgets.models import BudgetLine
     from search.backend import kind_lexeme
 
     barrio = factories.neighborhood(title="Miraflores")
@@ -413,7 +415,7 @@ def test_a_budget_search_finds_a_line_by_the_words_of_its_description(client):
 def test_the_migration_gives_a_row_without_it_its_kind_lexeme_once_and_leaves_pages_rows_alone(client):
     """A row written before kind lexemes is not found by a budget search; the migration's function
     adds the lexeme (found again), is idempotent, and adds none to pages' rows."""
-    from neighborhoods.models import BudgetLine
+    from budgets.models import BudgetLine
     from search.backend import kind_lexeme
 
     barrio = factories.neighborhood(title="Miraflores")
@@ -455,7 +457,7 @@ def test_a_search_of_named_fields_reads_the_objects_not_the_kind_lexeme():
     """A search of named fields matches the objects' own text, which has no kind lexeme."""
     from wagtail.search.backends import get_search_backend
 
-    from neighborhoods.models import WorkCategory
+    from works.models import WorkCategory
 
     category = factories.category(name="Vías y pavimentos", code="vias-pavimentos")
     assert list(get_search_backend().search("pavimentos", WorkCategory.objects.all(), fields=["name"])) == [category]
@@ -472,8 +474,8 @@ def test_only_live_pages_carry_the_locale_lexeme_and_a_whole_tree_search_ranks_f
     """A search of the whole tree reads the index alone; of an area, or with a private section,
     it joins the pages. An unpublished page's row loses its locale lexeme, a republished one
     gets it back."""
-    from search.results import found_pages
     from search.filters import source_locale
+    from search.results import found_pages
 
     barrio = factories.neighborhood(title="Miraflores")
     work = factories.work(barrio, title="Graderías del estadio Hernando Siles")

@@ -9,17 +9,19 @@ an allowed request on the same URL, so neither can pass by accident.
 
 import io
 
-import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
+
 from wagtail.models import GroupPagePermission, Page
 
-from neighborhoods.governance import ensure_translators_group
-from neighborhoods.models import AreaTeam, ConsultationPage
-from neighborhoods.models.participation import Submission
+import pytest
+
+from participation.models import ConsultationPage, Submission
+from teams.governance import ensure_translators_group
+from teams.models import AreaTeam
 from tests import factories
 
 pytestmark = pytest.mark.django_db

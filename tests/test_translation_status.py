@@ -4,13 +4,15 @@ import io
 import re
 from pathlib import Path
 
-import polib
-import pytest
 from django.core.management import CommandError, call_command
+
 from wagtail.models import Locale, Page
 from wagtail_localize.models import TranslationSource
 
-from home import translation_status
+import polib
+import pytest
+
+from languages import translation_status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

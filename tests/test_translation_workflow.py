@@ -1,7 +1,7 @@
 """Translators translate in wagtail-localize; facts follow the Spanish page; reviewers publish.
 
 An area with a neighbourhood and a public work in Spanish, the area's team (see
-``neighborhoods.governance``) and a member of the city-wide Translators group. Translating,
+``teams.governance``) and a member of the city-wide Translators group. Translating,
 the PO round trip and the refusals are checked over HTTP through the admin at /admin/, and the
 permissions also through Wagtail's permission API.
 
@@ -16,40 +16,39 @@ import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
-import polib
-import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation as i18n
+
 from wagtail.models import GroupPagePermission, Locale, Page, WorkflowState
 from wagtail_localize.fields import SynchronizedField, get_translatable_fields
 from wagtail_localize.models import (
     OverridableSegment,
-    StringSegment,
     StringTranslation,
     Translation,
     TranslationSource,
 )
 
+import polib
+import pytest
+
 from home.models import HomePage
-from neighborhoods.governance import TRANSLATORS_GROUP, ensure_translators_group
-from neighborhoods.models import (
-    AreaTeam,
+from neighborhoods.models import NeighborhoodPage, NewsPage, SubmunicipalityPage
+from teams.governance import TRANSLATORS_GROUP, ensure_translators_group
+from teams.models import AreaTeam
+from tests import factories
+from tests.test_governance import form_for_existing
+from works.models import (
     Contractor,
-    NeighborhoodPage,
-    NewsPage,
     PublicWorkDocument,
     PublicWorkPage,
     PublicWorkPhoto,
     PublicWorkUpdate,
-    SubmunicipalityPage,
     WorkCategory,
     WorkStatus,
 )
-from tests import factories
-from tests.test_governance import form_for_existing
 
 pytestmark = pytest.mark.django_db
 
@@ -564,7 +563,7 @@ def test_the_po_file_of_another_page_is_refused_with_a_message_and_changes_nothi
     assert StringTranslation.objects.count() == before
 
 
-# home.localize_workarounds.po_upload: wagtail-localize 1.14.5 reads the header without a default.
+# languages.localize_workarounds.po_upload: wagtail-localize 1.14.5 reads the header without a default.
 NO_TRANSLATION_ID = (
     "Please upload a valid PO file: this file is empty or has no X-WagtailLocalize-TranslationID "
     "header. Download the PO file of this translation and translate that one."
@@ -607,7 +606,7 @@ def test_a_po_file_without_wagtail_localizes_header_is_refused_with_a_message_an
 def test_the_po_upload_url_reaches_the_workaround():
     from django.urls import resolve
 
-    from home.localize_workarounds import po_upload
+    from languages.localize_workarounds import po_upload
 
     view = resolve(reverse("wagtail_localize:upload_pofile", args=[1])).func
     assert (view.__module__, view.__name__) == (po_upload.__name__, "upload_pofile")
@@ -677,7 +676,7 @@ def test_a_changed_source_shows_the_translation_out_of_date_and_keeps_what_was_t
     assert not fresh(work.get_translation(aymara)).has_unpublished_changes
 
 
-# home.localize_workarounds.sync_publish: wagtail-localize 1.14.5 checks only submit_translation.
+# languages.localize_workarounds.sync_publish: wagtail-localize 1.14.5 checks only submit_translation.
 PUBLISH_REFUSED = (
     "You may not publish the translations in %(languages)s, so “Publish immediately” was "
     "ignored: the translations were updated, but none was published."
@@ -728,7 +727,7 @@ def test_a_translator_cannot_publish_through_sync_translated_pages(
 def test_the_sync_url_reaches_the_workaround():
     from django.urls import resolve
 
-    from home.localize_workarounds import sync_publish
+    from languages.localize_workarounds import sync_publish
 
     view = resolve(reverse("wagtail_localize:update_translations", args=[1])).func
     assert view.view_class is sync_publish.UpdateTranslationsView

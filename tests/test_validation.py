@@ -2,13 +2,16 @@
 
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import ValidationError
+
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+import pytest
+
 from neighborhoods.geo import validate_boundary
-from neighborhoods.models import PublicWorkPage, SubmunicipalityPage
+from neighborhoods.models import SubmunicipalityPage
 from tests import factories
+from works.models import PublicWorkPage
 
 pytestmark = pytest.mark.django_db
 

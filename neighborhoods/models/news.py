@@ -4,6 +4,7 @@ import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -14,7 +15,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BodyBlock
 from home.forms import AreaPageForm
-from neighborhoods.models.participation import EmbeddedFeedbackMixin
+from neighborhoods.models.feedback import EmbeddedFeedbackMixin
 
 
 class NewsPage(EmbeddedFeedbackMixin, Page):

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -14,10 +15,13 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BodyBlock
+from home.context import extend_context
 from home.forms import AreaPageForm
-from neighborhoods.models.participation import EmbeddedFeedbackMixin
+from home.visibility import public_pages
 from neighborhoods.geo import bounding_box, latitude_validators, longitude_validators, validate_boundary
-from neighborhoods.maps import BoundaryWidget
+from neighborhoods.models.feedback import EmbeddedFeedbackMixin
+from neighborhoods.models.news import NewsPage
+from neighborhoods.widgets import BoundaryWidget
 
 
 class BoundaryMixin(models.Model):
@@ -68,21 +72,21 @@ class AreaRoutesMixin(RoutablePageMixin):
     @route("presupuesto/", name="budget")
     def budget(self, request):
         """The budget page: totals, categories, lines and charts for a year (``?anio=``)."""
-        from neighborhoods.budgets import budget_view
+        from budgets.views import budget_view  # a page route calls its app's view: budgets sit above
 
         return budget_view(self, request)
 
     @route("feed/rss/", name="feed_rss")
     def feed_rss(self, request):
         """What happens in the area (works, progress updates, news) as an RSS feed."""
-        from neighborhoods.feeds import area_feed
+        from opendata.feeds import area_feed  # a page route calls its app's view: open data sits above
 
         return area_feed(self, request, "rss")
 
     @route("feed/atom/", name="feed_atom")
     def feed_atom(self, request):
         """The same as an Atom feed."""
-        from neighborhoods.feeds import area_feed
+        from opendata.feeds import area_feed  # a page route calls its app's view: open data sits above
 
         return area_feed(self, request, "atom")
 
@@ -148,8 +152,8 @@ class SubmunicipalityPage(AreaRoutesMixin, BoundaryMixin, Page):
     subpage_types = [
         "neighborhoods.NeighborhoodPage",
         "neighborhoods.NewsPage",
-        "neighborhoods.ConsultationPage",
-        "neighborhoods.FeedbackFormPage",
+        "participation.ConsultationPage",
+        "participation.FeedbackFormPage",
     ]
 
     class Meta:
@@ -157,13 +161,11 @@ class SubmunicipalityPage(AreaRoutesMixin, BoundaryMixin, Page):
         verbose_name_plural = _("submunicipalities")
 
     def get_context(self, request, *args, **kwargs):
-        from neighborhoods.models.news import NewsPage
-
         context = super().get_context(request, *args, **kwargs)
         context["neighborhoods"] = (
-            NeighborhoodPage.objects.child_of(self).live().public().order_by("title")
+            public_pages(NeighborhoodPage.objects.child_of(self)).order_by("title")
         )
-        context["news"] = NewsPage.objects.descendant_of(self).live().public().order_by("-date", "-pk")[:10]
+        context["news"] = public_pages(NewsPage.objects.descendant_of(self)).order_by("-date", "-pk")[:10]
         return context
 
 
@@ -260,10 +262,10 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, EmbeddedFeedbackMixin, Pa
     base_form_class = AreaPageForm
     parent_page_types = ["neighborhoods.SubmunicipalityPage"]
     subpage_types = [
-        "neighborhoods.PublicWorkPage",
+        "works.PublicWorkPage",
         "neighborhoods.NewsPage",
-        "neighborhoods.ConsultationPage",
-        "neighborhoods.FeedbackFormPage",
+        "participation.ConsultationPage",
+        "participation.FeedbackFormPage",
     ]
 
     class Meta:
@@ -273,7 +275,7 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, EmbeddedFeedbackMixin, Pa
     @route("boletin/", name="bulletin")
     def bulletin(self, request):
         """The printable one-page bulletin for neighbours who are not online (see ``bulletin``)."""
-        from neighborhoods.bulletin import bulletin_view
+        from opendata.bulletin import bulletin_view  # a page route calls its app's view: open data sits above
 
         return bulletin_view(self, request)
 
@@ -287,43 +289,7 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, EmbeddedFeedbackMixin, Pa
         if errors:
             raise ValidationError(errors)
 
-    def works(self):
-        """The neighbourhood's published works, with what their cards need in a fixed number of queries."""
-        from neighborhoods.models.works import PublicWorkPage
-
-        return (
-            PublicWorkPage.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("category")
-            .order_by("title")
-        )
-
     def get_context(self, request, *args, **kwargs):
-        from wagtail.models import Locale
-
-        from neighborhoods.glance import at_a_glance, filter_works
-        from neighborhoods.models.news import NewsPage
-        from neighborhoods.models.snippets import WorkCategory
-
         context = super().get_context(request, *args, **kwargs)
-        works = list(self.works())
-        # A translated work still points at the category it was copied with (wagtail-localize
-        # does not re-point relations to snippets): show each card's category in the reader's
-        # language, looked up for the whole list in one query.
-        locale = Locale.get_active()
-        foreign_keys = {work.category.translation_key for work in works if work.category.locale_id != locale.pk}
-        translated = {}
-        if foreign_keys:
-            translated = {
-                category.translation_key: category
-                for category in WorkCategory.objects.filter(translation_key__in=foreign_keys, locale=locale)
-            }
-        for work in works:
-            work.display_category = translated.get(work.category.translation_key, work.category)
-        context["glance"] = at_a_glance(self, works)
-        # All the works (the map shows them all); the list shows works_filter.works.
-        context["works"] = works
-        context["works_filter"] = filter_works(request, works)
-        context["news"] = NewsPage.objects.child_of(self).live().public().order_by("-date", "-pk")[:10]
-        return context
+        context["news"] = public_pages(NewsPage.objects.child_of(self)).order_by("-date", "-pk")[:10]
+        return extend_context("neighborhood_page_context", self, request, context)

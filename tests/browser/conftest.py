@@ -17,9 +17,11 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
 from django.conf import settings
+
 from wagtail.models import Locale
+
+import pytest
 
 from tests import factories
 
@@ -51,6 +53,7 @@ def _locale_sync_ignores_restored_rows():
     skip it, as Django advises receivers to do.
     """
     from django.db.models.signals import post_save
+
     from wagtail_localize.models import LocaleSynchronization, sync_trees_on_locale_sync_save
 
     def unless_raw(instance, raw=False, **kwargs):

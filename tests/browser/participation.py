@@ -9,11 +9,13 @@ database back as it was when the package is done.
 import datetime
 from types import SimpleNamespace
 
-import pytest
 from django.utils import timezone
+
 from wagtail.models import Locale
 
-from neighborhoods.models import ConsultationHearing
+import pytest
+
+from participation.models import ConsultationHearing
 from tests import factories
 
 FEEDBACK_QUESTIONS = (

@@ -6,10 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from neighborhoods.models.participation import Submission
+from participation.models import Submission
 from tests.browser.conftest import BROWSER_TEST
-from tests.browser.test_accessibility import axe_violations
 from tests.browser.participation import participation  # noqa: F401 (fixture)
+from tests.browser.test_accessibility import axe_violations
 
 pytestmark = BROWSER_TEST
 

@@ -9,14 +9,15 @@ import json
 import re
 from decimal import Decimal
 
-import pytest
-from playwright.sync_api import expect
 from wagtail.models import Page
 
-from neighborhoods.models import WorkStatus
+import pytest
+from playwright.sync_api import expect
+
 from tests import factories
 from tests.browser.conftest import BROWSER_TEST
 from tests.browser.test_accessibility import axe_violations
+from works.models import WorkStatus
 
 pytestmark = BROWSER_TEST
 

@@ -3,7 +3,8 @@
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from neighborhoods.governance import TRANSLATORS_GROUP, set_up_all_areas
+from neighborhoods.models import SubmunicipalityPage
+from teams.governance import TRANSLATORS_GROUP, set_up_all_areas
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write("Setting up the team of each submunicipality…")
-        teams = set_up_all_areas(stdout=self.stdout)
+        teams = set_up_all_areas(SubmunicipalityPage.objects.all(), stdout=self.stdout)
         translators = Group.objects.get(name=TRANSLATORS_GROUP)
         trees = sorted(
             set(translators.page_permissions.values_list("page__locale__language_code", flat=True))

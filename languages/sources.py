@@ -1,0 +1,42 @@
+"""The Spanish source of what readers see in another language, and the reverse.
+
+Spanish is the source of every translation: figures, submissions and budgets hang off the
+Spanish page, and a translated snippet is looked up by its ``translation_key``.
+"""
+
+from wagtail.models import Locale, Page
+
+
+def source_page(page: Page, default: Locale | None = None) -> Page | None:
+    """The Spanish (source-language) version of ``page``, or None if there is none."""
+    default = default or Locale.get_default()
+    if page.locale_id == default.pk:
+        return page
+    return page.get_translation_or_none(default)
+
+
+def translations_in(model, translation_keys, locale: Locale, fields: tuple[str, ...] = ()) -> dict:
+    """The objects of ``model`` with these translation keys in ``locale``, by key: one query.
+
+    The one way to show a translatable snippet (a category, a contractor) in the reader's
+    language: a translated page still points at the snippet it was copied with, because
+    wagtail-localize does not re-point relations to snippets (its issues #648, #710, #820).
+    """
+    keys = list(translation_keys)
+    if not keys:
+        return {}
+    found = model.objects.filter(translation_key__in=keys, locale=locale)
+    if fields:
+        found = found.only("translation_key", *fields)
+    return {item.translation_key: item for item in found}
+
+
+def in_locale(objects, locale: Locale | None = None) -> list:
+    """Each of ``objects`` (translatable, of one model) in ``locale``, or itself when not translated."""
+    locale = locale or Locale.get_active()
+    objects = list(objects)
+    foreign = [item for item in objects if item is not None and item.locale_id != locale.pk]
+    if not foreign:
+        return objects
+    found = translations_in(type(foreign[0]), {item.translation_key for item in foreign}, locale)
+    return [found.get(item.translation_key, item) if item is not None else None for item in objects]

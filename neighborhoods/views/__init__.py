@@ -1,1 +1,0 @@
-"""Admin views of the neighbourhoods app: budget lines and spreadsheet imports."""
