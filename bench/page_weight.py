@@ -146,7 +146,7 @@ def page_urls():
         "bulletin": neighborhood.url + "boletin/",
     }
     try:
-        consultation_model = apps.get_model("neighborhoods", "ConsultationPage")
+        consultation_model = apps.get_model("participation", "ConsultationPage")
     except LookupError:
         consultation_model = None
     if consultation_model is not None:

@@ -17,4 +17,4 @@ def budget_view(page, request):
         "charts": budget_charts(summary),
         "licence": open_data_license(),
     }
-    return TemplateResponse(request, "pages/budget.html", context)
+    return TemplateResponse(request, "budgets/budget_page.html", context)

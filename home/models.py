@@ -31,7 +31,7 @@ class HomePage(RoutablePageMixin, Page):
 
     api_fields = [APIField("intro")]
 
-    template = "pages/home_page.html"
+    template = "home/home_page.html"
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["neighborhoods.SubmunicipalityPage"]
 

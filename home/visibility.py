@@ -1,12 +1,15 @@
 """What the public may see: the one rule every list, search, map, feed, sitemap, export and API asks.
 
 A page is public when it is live, outside every private section (a page with a password,
-log-in or group restriction, and everything under it), and not an alias of a page inside a
-private section. The last clause is why this is not Wagtail's ``PageQuerySet.public()``:
-Wagtail serves an alias behind its original's restrictions (``Page.get_view_restrictions``),
-but ``public()`` looks only at restrictions in the alias's own tree, which has none when the
-Spanish section was made private after its Aymara, Quechua, Guaraní and English aliases were
-created.
+log-in or group restriction, and everything under it), and no other language version of it
+(same ``translation_key``) lies in a private section. The last clause is why this is not
+Wagtail's ``PageQuerySet.public()``: a Spanish section made private stays private in every
+language, but ``public()`` looks only at restrictions in each page's own tree, and the Aymara,
+Quechua, Guaraní and English aliases and translations made before have none. (Wagtail itself
+serves an alias behind its original's restrictions, ``Page.get_view_restrictions``.)
+
+The condition uses only fields the search index can filter on (``path``, ``translation_key``),
+so the search page asks the same rule.
 
 - ``public_pages(queryset)``: the public pages of a page queryset (one query for the
   restrictions, where ``public()`` and ``not_public()`` would take two);
@@ -32,7 +35,7 @@ def is_restricted(path: str, restricted: list[str]) -> bool:
 
 
 def private_q(restricted: list[str] | None = None) -> Q:
-    """A condition matching every page that is private: in a private section, or an alias of one.
+    """A condition matching every page that is private: in a private section, or a version of one.
 
     Empty (matching nothing) when no section is private.
     """
@@ -43,8 +46,8 @@ def private_q(restricted: list[str] | None = None) -> Q:
         under_restriction |= Q(path__startswith=path)
     if not under_restriction:
         return Q(pk__in=[])
-    private_originals = Page.objects.filter(under_restriction, alias_of__isnull=True).values("translation_key")
-    return under_restriction | Q(alias_of__isnull=False, translation_key__in=private_originals)
+    private_keys = Page.objects.filter(under_restriction).values("translation_key")
+    return under_restriction | Q(translation_key__in=private_keys)
 
 
 def public_pages(queryset: QuerySet, restricted: list[str] | None = None) -> QuerySet:

@@ -58,4 +58,4 @@ def find(request):
             if url:
                 return redirect(url)
             context["not_found"], context["home_url"], status = True, _home_url(request), 404
-    return TemplateResponse(request, "pages/map_find.html", context, status=status)
+    return TemplateResponse(request, "maps/find.html", context, status=status)

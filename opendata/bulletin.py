@@ -127,4 +127,4 @@ def bulletin_context(page, request):
 
 def bulletin_view(page, request):
     """The bulletin of a neighbourhood page (its ``boletin/`` route), in the language it is served in."""
-    return TemplateResponse(request, "pages/neighborhood_bulletin.html", bulletin_context(page, request))
+    return TemplateResponse(request, "opendata/bulletin.html", bulletin_context(page, request))

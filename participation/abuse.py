@@ -6,7 +6,7 @@ What a resident sees:
   have the same key) that is hidden from people (``hidden``, so neither
   seen, nor read by screen readers, nor reached with the keyboard) and never filled in by the
   browser (``autocomplete="off"``). Robots that fill every field in get the normal thank-you page,
-  but nothing is stored. Forms include it with ``{% include "components/honeypot.html" %}``.
+  but nothing is stored. Forms include it with ``{% include "participation/components/honeypot.html" %}``.
 - A per-client rate limit: at most ``PARTICIPATION_RATE_LIMIT`` submissions (``"10/600"``: ten
   per 600 seconds) from one address to one form. Past it the resident gets HTTP 429, the form
   again with every answer kept, and a message in their language saying how many minutes to wait

@@ -231,8 +231,8 @@ class ConsultationPage(ParticipationFormMixin, AbstractEmailForm):
         SynchronizedField("closes_at", overridable=False),
     ]
 
-    template = "pages/consultation_page.html"
-    landing_page_template = "pages/consultation_page_landing.html"
+    template = "participation/consultation_page.html"
+    landing_page_template = "participation/consultation_page_landing.html"
     base_form_class = ParticipationPageForm
     parent_page_types = ["neighborhoods.SubmunicipalityPage", "neighborhoods.NeighborhoodPage"]
     subpage_types = []
@@ -323,8 +323,8 @@ class FeedbackFormPage(ParticipationFormMixin, AbstractEmailForm):
     ]
     override_translatable_fields = FORM_PAGE_SYNCHRONIZED
 
-    template = "pages/feedback_form_page.html"
-    landing_page_template = "pages/feedback_form_page_landing.html"
+    template = "participation/feedback_form_page.html"
+    landing_page_template = "participation/feedback_form_page_landing.html"
     base_form_class = ParticipationPageForm
     parent_page_types = ["neighborhoods.SubmunicipalityPage", "neighborhoods.NeighborhoodPage"]
     subpage_types = []

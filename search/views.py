@@ -100,7 +100,7 @@ def _search(request):
         if query and results_page.number == 1 and not (result_type or area or category):
             context["budget_areas"] = budget_areas(query, locale, request, site, terms)
             context["categories"] = matching_categories(query, locale)
-    return TemplateResponse(request, "pages/search.html", context)
+    return TemplateResponse(request, "search/search.html", context)
 
 
 def _page_number(raw):

@@ -361,7 +361,7 @@ def post_and_check(client, url, data):
 
 
 def add_url(parent):
-    return reverse("wagtailadmin_pages:add", args=("neighborhoods", "publicworkpage", parent.pk))
+    return reverse("wagtailadmin_pages:add", args=("works", "publicworkpage", parent.pk))
 
 
 def edit_url(page):

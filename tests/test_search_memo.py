@@ -445,10 +445,10 @@ def test_the_admin_finds_categories_and_contractors_by_name(admin_client):
     """The snippet lists find names by their beginning, as an editor types, on both databases."""
     factories.contractor(name="Constructora Illimani")
     factories.category(name="Vías y pavimentos", code="vias-pavimentos")
-    listing = admin_client.get("/admin/snippets/neighborhoods/workcategory/", {"q": "pavim"})
+    listing = admin_client.get("/admin/snippets/works/workcategory/", {"q": "pavim"})
     assert listing.status_code == 200
     assert "Vías y pavimentos" in listing.content.decode()
-    listing = admin_client.get("/admin/snippets/neighborhoods/contractor/", {"q": "illim"})
+    listing = admin_client.get("/admin/snippets/works/contractor/", {"q": "illim"})
     assert "Constructora Illimani" in listing.content.decode()
 
 

@@ -301,8 +301,8 @@ def test_translators_may_translate_but_not_publish_and_nothing_on_the_spanish_tr
 
     assert translator.has_perm("wagtail_localize.submit_translation")
     for codename in ("add_workcategory", "change_workcategory", "add_contractor", "change_contractor"):
-        assert translator.has_perm(f"neighborhoods.{codename}")
-    assert not translator.has_perm("neighborhoods.delete_workcategory")
+        assert translator.has_perm(f"works.{codename}")
+    assert not translator.has_perm("works.delete_workcategory")
     assert not translators.permissions.filter(content_type__app_label__in=["wagtailimages", "wagtaildocs"]).exists()
     assert not translators.collection_permissions.exists()
 
@@ -768,7 +768,7 @@ def test_translator_translates_a_work_category_into_aymara(client, aymara, trans
 
     response = client.post(
         reverse(
-            "wagtail_localize:submit_snippet_translation", args=["neighborhoods", "workcategory", category.pk]
+            "wagtail_localize:submit_snippet_translation", args=["works", "workcategory", category.pk]
         ),
         {"locales": [aymara.pk]},
     )
@@ -800,7 +800,7 @@ def test_the_work_category_chooser_shows_and_filters_by_language(client, aymara,
     aymara_copy.save()
     client.force_login(translator)
 
-    response = client.get(reverse("wagtailsnippetchoosers_neighborhoods_workcategory:choose"))
+    response = client.get(reverse("wagtailsnippetchoosers_works_workcategory:choose"))
     assert response.status_code == 200
     chooser = json.loads(response.content)["html"]
 
@@ -815,7 +815,7 @@ def test_the_work_category_chooser_shows_and_filters_by_language(client, aymara,
         assert re.search(rf"{name}\s*</a>.*?w-status--label\">\s*{language}\s*<", chooser, re.DOTALL), name
 
     results = client.get(
-        reverse("wagtailsnippetchoosers_neighborhoods_workcategory:choose_results"), {"locale": "ay"}
+        reverse("wagtailsnippetchoosers_works_workcategory:choose_results"), {"locale": "ay"}
     ).content.decode()
     assert "Umaña uma" in results
     assert "Agua potable" not in results

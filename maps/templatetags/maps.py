@@ -8,7 +8,7 @@ from neighborhoods.geo import tile_settings
 register = template.Library()
 
 
-@register.inclusion_tag("components/map.html", takes_context=True)
+@register.inclusion_tag("maps/components/map.html", takes_context=True)
 def place_map(context, page, items):
     """The map of ``page`` drawing ``items``: the submunicipalities (home page), the neighbourhoods
     (submunicipality) or the works (neighbourhood) that the page lists. Pass the page's own list

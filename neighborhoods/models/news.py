@@ -45,7 +45,7 @@ class NewsPage(EmbeddedFeedbackMixin, Page):
 
     api_fields = [APIField("date"), APIField("intro"), APIField("image"), APIField("body")]
 
-    template = "pages/news_page.html"
+    template = "neighborhoods/news_page.html"
     base_form_class = AreaPageForm
     parent_page_types = ["neighborhoods.SubmunicipalityPage", "neighborhoods.NeighborhoodPage"]
     subpage_types = []

@@ -146,7 +146,7 @@ class SubmunicipalityPage(AreaRoutesMixin, BoundaryMixin, Page):
         APIField("boundary"),
     ]
 
-    template = "pages/submunicipality_page.html"
+    template = "neighborhoods/submunicipality_page.html"
     base_form_class = AreaPageForm
     parent_page_types = ["home.HomePage"]
     subpage_types = [
@@ -258,7 +258,7 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, EmbeddedFeedbackMixin, Pa
         APIField("boundary"),
     ]
 
-    template = "pages/neighborhood_page.html"
+    template = "neighborhoods/neighborhood_page.html"
     base_form_class = AreaPageForm
     parent_page_types = ["neighborhoods.SubmunicipalityPage"]
     subpage_types = [

@@ -175,7 +175,7 @@ class PublicWorkPage(EmbeddedFeedbackMixin, Page):
         APIField("longitude"),
     ]
 
-    template = "pages/public_work_page.html"
+    template = "works/public_work_page.html"
     base_form_class = AreaPageForm
     parent_page_types = ["neighborhoods.NeighborhoodPage"]
     subpage_types = []
