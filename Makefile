@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install install-dev
+.PHONY: run test lint format install install-dev
 
 ## make run: install, migrate the embedded SQLite database, load the demo city, serve on :8000.
 run: $(VENV)/.installed
@@ -16,6 +16,19 @@ run: $(VENV)/.installed
 ## make test: install what the tests need and run the whole suite (DATABASE_URL picks the database).
 test: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js /usr/bin/chromium
 	$(VENV)/bin/pytest
+
+## make lint: ruff (check and format) on the Python code, djhtml on the templates; changes nothing.
+TEMPLATE_DIRS := templates $(wildcard */templates)
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check $(TEMPLATE_DIRS)
+
+## make format: fix what make lint reports that a tool can fix (imports, formatting, indentation).
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml $(TEMPLATE_DIRS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -1,4 +1,4 @@
-"""Benchmark: what each page type weighs on a resident's phone, against the budgets of issue 6.
+"""Benchmark: what each page type weighs on a resident's phone, against its weight budget.
 
 For each page type of the demo city (home, submunicipality, neighbourhood, work, news, budget,
 search, bulletin, and consultation once ``participation.ConsultationPage`` exists) it fetches the

@@ -12,7 +12,7 @@ neighbourhood or the submunicipality itself), and the Editors and Reviewers of t
 - ``BudgetLinePermissionPolicy`` adds the per-area rule to Wagtail's model permission policy;
   the admin views, the import flow and the tests all ask it.
 
-This lives apart from ``governance.py`` on purpose: pages and budget lines are governed the
+This lives apart from ``teams/governance.py`` on purpose: pages and budget lines are governed the
 same way but by different machinery.
 """
 

@@ -156,12 +156,6 @@ class Row:
             return None
         return (self.allocated / self.population).quantize(Decimal("0.01"))
 
-    @property
-    def executed_per_resident(self):
-        if not self.population:
-            return None
-        return (self.executed / self.population).quantize(Decimal("0.01"))
-
 
 @dataclass
 class Sort:

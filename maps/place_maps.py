@@ -5,7 +5,7 @@ works as linked markers whose shape and colour tell their status (the legend nam
 a figure whose caption says what it shows. It needs no JavaScript, prints, and is read by screen
 readers and keyboards like the rest of the page. ``portal/static/js/map.js`` then offers an
 interactive map (Leaflet, loaded only when asked for) drawn from the same features, which it
-fetches from ``geojson`` (``views/maps.py``).
+fetches from ``geojson`` (``maps/views.py``).
 
 Coordinates are GeoJSON's: longitude first. The SVG uses a plain equirectangular projection
 corrected for latitude, exact enough at a city's scale.

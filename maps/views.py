@@ -1,6 +1,6 @@
 """Public map views: a page's map data (GeoJSON) and "find my neighbourhood".
 
-Both answer under every language prefix (``/<lang>/mapa/...``, see ``neighborhoods/urls.py``).
+Both answer under every language prefix (``/<lang>/mapa/...``, see ``maps/urls.py``).
 """
 
 from django.http import Http404, JsonResponse

@@ -88,10 +88,6 @@ class ParticipationForm(BaseForm):
         self.personal_names = [field.clean_name for field in questions if field.personal_data]
 
     @property
-    def asks_personal_data(self):
-        return bool(self.personal_names)
-
-    @property
     def questions(self):
         return [
             Question(self[name], meta.field_type, meta.personal_data)

@@ -31,7 +31,7 @@ happens in Python (``search.text.fold``), so no PostgreSQL extension is needed. 
 folded form *besides* the written one, rather than instead of it, keeps Spanish stemming whole:
 the stemmer needs the accent to recognise some endings ("canalización" and "canalizaciones"
 both become ``canaliz``, but "canalizacion" stays ``canalizacion``), so folding before stemming
-would stop "canalización" from finding "canalizaciones" (``tests/test_search.py`` measures it).
+would stop "canalización" from finding "canalizaciones" (``tests/search/test_search.py`` measures it).
 
 **Speed.** Every page exists in five trees (translations or aliases), so a word common in
 Spanish matches five index rows for each page a reader can see. Each live page's title vector

@@ -13,7 +13,7 @@ promotions. So each worker keeps them (``held``) and reads them again when:
   when the cache is per process (no ``REDIS_URL``) or has lost the version. Without a working
   cache nothing is kept: every search reads everything.
 
-Code that writes pages without signals (``bulk_create``: ``neighborhoods/generate.py``) calls
+Code that writes pages without signals (``bulk_create``: ``demo/generate.py``) calls
 ``changed`` itself.
 """
 

@@ -1,7 +1,7 @@
 """Site search: the reader's language tree, which includes the Spanish pages not yet translated.
 
 Every page exists in every language (a translation, or an alias showing the Spanish text: see
-``home/localization.py``), so searching the active locale's pages gives a reader everything in
+``languages/aliases.py``), so searching the active locale's pages gives a reader everything in
 their language plus the Spanish fallbacks, each linked under their own prefix (and marked as
 Spanish). How words are matched per language and without accents on PostgreSQL is
 ``search/backend.py``; what the page shows, and in which order, is ``search/results.py``.

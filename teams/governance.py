@@ -40,7 +40,7 @@ translated page is reviewed by the same people as the Spanish page. Pages outsid
 language copy: when a translation is stopped and edited in Wagtail's own editor, the
 translator submits it to the area's workflow like any editor.
 
-Limits (see the tests in ``tests/test_translation_workflow.py``):
+Limits (see the tests in ``tests/languages/test_translation_workflow.py``):
 
 - Snippet permissions in Wagtail are per model, not per language, so translators could also
   edit a Spanish category or contractor; and categories and contractors have no drafts, so a

@@ -229,7 +229,7 @@ def neighborhood_for_bulletin(works=3, title="Sopocachi"):
     return barrio
 
 
-# ---- Participation: form pages and submissions (helper "staff", S5) ---------------------------
+# ---- Participation: form pages and submissions ----------------------------------------------
 # Questions of a typical consultation: (clean_name, label, field_type, choices, personal_data).
 
 CONSULTATION_QUESTIONS = (
@@ -293,7 +293,6 @@ def submission(page, submitted_at=None, language="es", channel="web", **data):
     return item
 
 
-# ---- end of participation (S5) -----------------------------------------------------------------
 
 
 # ---- Participation: embedded feedback (helper "public", P5) ------------------------------------

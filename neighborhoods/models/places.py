@@ -38,7 +38,7 @@ class BoundaryMixin(models.Model):
     )
 
     # The boundary's bounding box, kept by save(): "find my neighbourhood" asks the database
-    # only for the few neighbourhoods whose box holds the point (see neighborhoods/maps.py).
+    # only for the few neighbourhoods whose box holds the point (see maps/place_maps.py).
     bbox_west = models.FloatField(null=True, blank=True, editable=False, db_index=True)
     bbox_south = models.FloatField(null=True, blank=True, editable=False, db_index=True)
     bbox_east = models.FloatField(null=True, blank=True, editable=False, db_index=True)

@@ -191,7 +191,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # language. Uploaded images and documents are not counted (their own limits are below).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
 
-# Public forms (neighborhoods/abuse.py): at most N submissions per S seconds from one client to
+# Public forms (participation/abuse.py): at most N submissions per S seconds from one client to
 # one form ("N/S"), and how many reverse proxies in front of the portal append the client's
 # address to X-Forwarded-For (0: the header is ignored, REMOTE_ADDR is the client).
 PARTICIPATION_RATE_LIMIT = os.environ.get("PARTICIPATION_RATE_LIMIT", "10/600")

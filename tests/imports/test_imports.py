@@ -26,7 +26,7 @@ from teams.models import AreaTeam
 from tests import factories
 from works.models import Contractor, PublicWorkPage
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 BUDGET_HEADER = (
     "codigo,gestion,subalcaldia,barrio,categoria,descripcion,monto_asignado,monto_ejecutado,"

@@ -13,7 +13,7 @@ from django.utils import timezone
 import pytest
 
 from tests import factories
-from tests.test_pages_render import assert_page_shell, get_html, text
+from tests.project.test_pages_render import assert_page_shell, get_html, text
 from works.models import WorkStatus, published_works
 
 pytestmark = pytest.mark.django_db

@@ -206,7 +206,7 @@ def test_answers_longer_than_the_guard_allows_are_refused_next_to_their_field(cl
 
 
 def test_a_work_page_runs_the_same_queries_whatever_the_number_of_questions(client, barrio):
-    from tests.test_query_counts import count_queries
+    from tests.project.test_query_counts import count_queries
 
     def work_with_form(questions):
         fields = tuple((f"p{i}", f"Pregunta {i}", "singleline", "", False) for i in range(questions))

@@ -39,7 +39,7 @@ from neighborhoods.models import NeighborhoodPage, NewsPage, SubmunicipalityPage
 from teams.governance import TRANSLATORS_GROUP, ensure_translators_group
 from teams.models import AreaTeam
 from tests import factories
-from tests.test_governance import form_for_existing
+from tests.teams.test_governance import form_for_existing
 from works.models import (
     Contractor,
     PublicWorkDocument,

@@ -361,7 +361,7 @@ CONSULTATION_QUERIES = 16
 
 
 def test_a_consultation_page_runs_a_fixed_number_of_queries(client, barrio, django_assert_max_num_queries):
-    from tests.test_query_counts import count_queries
+    from tests.project.test_query_counts import count_queries
 
     small = consultation_with(barrio, questions=1, hearings=1)
     large = consultation_with(barrio, questions=12, hearings=6)

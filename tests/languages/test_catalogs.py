@@ -19,7 +19,7 @@ import pytest
 
 from tests import factories
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "locale"
 LANGUAGES = ["es", "en", "ay", "qu", "gn"]
 # What `make messages` does not extract from (see the Makefile).
@@ -185,7 +185,7 @@ def work_page(django_capture_on_commit_callbacks):
     """A published work in progress, reachable under every language prefix.
 
     Run the publication's on-commit callbacks, as a real request would: they give the page its
-    aliases in the other languages' trees (home/localization.py), through which /ay/… serves it.
+    aliases in the other languages' trees (languages/aliases.py), through which /ay/… serves it.
     """
     from works.models import WorkStatus
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _english_messages():
-    """Read the messages in their English source wording (tests/test_catalogs.py checks the Spanish)."""
+    """Read the messages in their English source wording (tests/languages/test_catalogs.py checks the Spanish)."""
     from django.utils import translation
 
     with translation.override("en"):

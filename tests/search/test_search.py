@@ -1,7 +1,7 @@
 """Finding anything: the search page's relevance, languages, filters, pages of results, marked
 words, accents, places named first, editors' recommendations, budgets and categories, odd input
 and a fixed number of queries. Runs on SQLite and PostgreSQL; the language-by-language stemming
-is tests/test_search_languages.py."""
+is tests/search/test_search_languages.py."""
 
 import re
 import time
