@@ -48,9 +48,14 @@ def build_city():
         WorkCategory.objects.create(name=name, code=code, locale=locale)
         for name, code in (("Vías", "roads"), ("Agua", "water"), ("Parques", "parks"), ("Salud", "health"))
     ]
-    square = {"type": "Polygon", "coordinates": [[[-68.14, -16.51], [-68.12, -16.51], [-68.12, -16.49], [-68.14, -16.49], [-68.14, -16.51]]]}
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[-68.14, -16.51], [-68.12, -16.51], [-68.12, -16.49], [-68.14, -16.49], [-68.14, -16.51]]],
+    }
     areas = []
-    with override_settings(WAGTAILSEARCH_BACKENDS={"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}):
+    with override_settings(
+        WAGTAILSEARCH_BACKENDS={"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
+    ):
         for s in range(4):
             sub = SubmunicipalityPage(title=f"Subalcaldía {s}", boundary=square)
             home.add_child(instance=sub)
@@ -168,7 +173,9 @@ def main():
         for a, b in zip(small, large, strict=True):
             bounded = b["peak_mb"] < PEAK_LIMIT_MB and b["peak_mb"] < a["peak_mb"] * 1.5 + 1
             ok = ok and bounded
-            print(f"  {a['file']:<18} {a['peak_mb']:6.2f} MB → {b['peak_mb']:6.2f} MB  {'bounded' if bounded else 'GROWS'}")
+            print(
+                f"  {a['file']:<18} {a['peak_mb']:6.2f} MB → {b['peak_mb']:6.2f} MB  {'bounded' if bounded else 'GROWS'}"
+            )
         return 0 if ok else 1
     finally:
         if not keep:

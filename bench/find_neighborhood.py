@@ -56,7 +56,11 @@ def build_city():
         for column in range(COLUMNS):
             center = (WEST + (column + 0.5) * STEP, SOUTH + (row + 0.5) * STEP)
             boundary = {"type": "Polygon", "coordinates": [ring(*center, STEP * 0.45)]}
-            area.add_child(instance=NeighborhoodPage(title=f"Bench {row}-{column}", slug=f"bench-{row}-{column}", boundary=boundary))
+            area.add_child(
+                instance=NeighborhoodPage(
+                    title=f"Bench {row}-{column}", slug=f"bench-{row}-{column}", boundary=boundary
+                )
+            )
     return area
 
 
@@ -79,7 +83,9 @@ def main():
     with override_settings(WAGTAILSEARCH_BACKENDS=backends), transaction.atomic():
         started = time.perf_counter()
         area = build_city()
-        print(f"built {NeighborhoodPage.objects.child_of(area).count()} neighbourhoods in {time.perf_counter() - started:.1f} s")
+        print(
+            f"built {NeighborhoodPage.objects.child_of(area).count()} neighbourhoods in {time.perf_counter() - started:.1f} s"
+        )
 
         def with_prefilter(lng, lat):
             return find_neighborhood(lng, lat, spanish)
@@ -95,9 +101,13 @@ def main():
         plain_seconds, plain_found = timed(without_prefilter, points[:200])
         assert [p and p.pk for p in found[:200]] == [p and p.pk for p in plain_found], "pre-filter changed an answer"
         print(f"{options.lookups} lookups, {sum(1 for p in found if p)} inside a neighbourhood")
-        print(f"with the bounding-box pre-filter: {options.lookups / seconds:,.0f} lookups/s "
-              f"({seconds / options.lookups * 1000:.2f} ms each; {handed:.2f} neighbourhoods handed over on average)")
-        print(f"testing all {len(everyone)} boundaries in Python instead (already loaded): {200 / plain_seconds:,.0f} lookups/s")
+        print(
+            f"with the bounding-box pre-filter: {options.lookups / seconds:,.0f} lookups/s "
+            f"({seconds / options.lookups * 1000:.2f} ms each; {handed:.2f} neighbourhoods handed over on average)"
+        )
+        print(
+            f"testing all {len(everyone)} boundaries in Python instead (already loaded): {200 / plain_seconds:,.0f} lookups/s"
+        )
         from django.db import connection
 
         if connection.vendor == "postgresql":

@@ -45,7 +45,9 @@ def areas():
 def generate(rows, executed_factor=4):
     places = areas()
     categories = list(WorkCategory.objects.filter(locale=Locale.get_default()).values_list("code", flat=True))
-    lines = ["codigo;gestion;subalcaldia;barrio;categoria;descripcion;monto_asignado;monto_ejecutado;fuente_financiamiento"]
+    lines = [
+        "codigo;gestion;subalcaldia;barrio;categoria;descripcion;monto_asignado;monto_ejecutado;fuente_financiamiento"
+    ]
     for n in range(rows):
         sub, barrio = places[n % len(places)]
         allocated = 100_000 + (n * 7919) % 900_000

@@ -228,7 +228,10 @@ def main():
                 databases[target] = f"{name}_{target // 1000}k"
                 copy_database(admin, name, databases[target])
         databases[STEPS[-1][0]] = name
-        print(f"Timing {len(QUERIES)} queries × {len(LANGUAGES)} languages × {ROUNDS} rounds in each city, in turn…", flush=True)
+        print(
+            f"Timing {len(QUERIES)} queries × {len(LANGUAGES)} languages × {ROUNDS} rounds in each city, in turn…",
+            flush=True,
+        )
         figures = time_searches(databases)
         for size, measured in figures.items():
             page, search, server = (summary(measured[key]) for key in ("page", "search", "server"))
@@ -256,7 +259,9 @@ def main():
         use_database(name)
         print(f"Publishing one work at {STEPS[-1][0]:,} pages ({PUBLISHES} times each):", flush=True)
         for label, times in time_publishing().items():
-            print(f"  {label}: p50 {times['p50']:.0f} ms, p95 {times['p95']:.0f} ms (load average {os.getloadavg()[0]:.1f})")
+            print(
+                f"  {label}: p50 {times['p50']:.0f} ms, p95 {times['p95']:.0f} ms (load average {os.getloadavg()[0]:.1f})"
+            )
     finally:
         if not keep:
             for database in {*databases.values(), name}:

@@ -51,11 +51,11 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 HOST = "localhost"
 TARGET_PER_SECOND = 100
 
-SETTINGS_MODULE = '''
+SETTINGS_MODULE = """
 from portal.settings.production import *  # noqa: F403
 
 STATIC_ROOT = {static_root!r}
-'''
+"""
 
 # "db": production's setting — the request stores a task row, `manage.py db_worker` sends the
 # mail (with --worker, running beside gunicorn during the load; without, the rows wait);
@@ -134,7 +134,7 @@ def manage(env, *args):
 def build_consultation(env):
     """One open consultation under a submunicipality, built in a child process with the
     server's settings; prints its path."""
-    script = r'''
+    script = r"""
 import datetime
 import django
 django.setup()
@@ -169,7 +169,7 @@ area.add_child(instance=page)
 page.save_revision().publish()
 page.refresh_from_db()
 print(page.pk, page.url)
-'''
+"""
     result = subprocess.run(
         [sys.executable, "-c", script], env=env, check=True, cwd=BASE_DIR, capture_output=True, text=True
     )
@@ -210,7 +210,9 @@ def start_worker(env):
     """``manage.py db_worker`` beside gunicorn, as in production (its own process group)."""
     return subprocess.Popen(
         [sys.executable, str(BASE_DIR / "manage.py"), "db_worker", "--interval", "0.2", "--no-reload", "-v", "0"],
-        env=env, cwd=BASE_DIR, start_new_session=True,
+        env=env,
+        cwd=BASE_DIR,
+        start_new_session=True,
     )
 
 
@@ -226,12 +228,18 @@ def start_gunicorn(env, port, worker_class, workers, threads):
     command = [
         str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
         "portal.wsgi",
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers),
-        "--worker-class", worker_class,
-        "--backlog", "2048",
-        "--timeout", "60",
-        "--log-level", "warning",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--backlog",
+        "2048",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
     ]
     if worker_class == "gthread":
         command += ["--threads", str(threads)]
@@ -308,7 +316,11 @@ class Submitter(threading.Thread):
     def open_form(self):
         status, headers, html = request(self.port, "GET", self.path)
         cookie = next(
-            (value.split(";", 1)[0] for name, value in headers if name.lower() == "set-cookie" and value.startswith("csrftoken=")),
+            (
+                value.split(";", 1)[0]
+                for name, value in headers
+                if name.lower() == "set-cookie" and value.startswith("csrftoken=")
+            ),
             None,
         )
         match = TOKEN.search(html)
@@ -330,7 +342,11 @@ class Submitter(threading.Thread):
             "POST",
             self.path,
             body,
-            {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "Referer": f"http://{HOST}{self.path}"},
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookie,
+                "Referer": f"http://{HOST}{self.path}",
+            },
         )
         self.statuses.append(status)
         # Accepted: a redirect to the thank-you, or the thank-you page itself (no form in it).
@@ -405,12 +421,15 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
-        "--tasks", choices=sorted(TASK_BACKENDS), default="db",
+        "--tasks",
+        choices=sorted(TASK_BACKENDS),
+        default="db",
         help="db: a task row per submission, as in production (default); immediate: the notification runs "
         "in the request; dummy: only enqueued in memory",
     )
     parser.add_argument(
-        "--worker", action="store_true",
+        "--worker",
+        action="store_true",
         help="with --tasks db: run manage.py db_worker beside gunicorn during the load (its CPU is reported "
         "apart, PostgreSQL's includes its queries)",
     )
@@ -427,8 +446,10 @@ def main():
         SETTINGS_MODULE.format(static_root=str(settings_dir / "static"))
     )
     env = server_environment(settings_dir, args.tasks)
-    print(f"database {name}; cache: {'Redis ' + REDIS_URL if 'REDIS_URL' in env else 'per-process memory'}; "
-          f"e-mail: dummy backend; tasks: {args.tasks}{' + db_worker' if args.worker else ''}; {os.cpu_count()} CPUs")
+    print(
+        f"database {name}; cache: {'Redis ' + REDIS_URL if 'REDIS_URL' in env else 'per-process memory'}; "
+        f"e-mail: dummy backend; tasks: {args.tasks}{' + db_worker' if args.worker else ''}; {os.cpu_count()} CPUs"
+    )
     recreate_database(admin, name)
     failed = False
     try:

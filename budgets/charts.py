@@ -76,7 +76,10 @@ def grouped_bar_chart(groups, *, chart_id, title, description, series):
             f'<text x="{LABEL_WIDTH - 8}" y="{y + group_height / 2 + 4:.1f}" text-anchor="end" '
             f'fill="{TEXT_COLOUR}">{escape(_truncate(str(label)))}</text>'
         )
-        for offset, value, colour in ((0, allocated, ALLOCATED_COLOUR), (BAR_HEIGHT + BAR_GAP, executed, EXECUTED_COLOUR)):
+        for offset, value, colour in (
+            (0, allocated, ALLOCATED_COLOUR),
+            (BAR_HEIGHT + BAR_GAP, executed, EXECUTED_COLOUR),
+        ):
             length = float(Decimal(value or 0) / scale_max * plot_width) if scale_max else 0.0
             body.append(
                 f'<rect x="{LABEL_WIDTH}" y="{y + offset}" width="{length:.1f}" height="{BAR_HEIGHT}" fill="{colour}"/>'

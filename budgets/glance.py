@@ -56,16 +56,16 @@ def at_a_glance(page, works):
     today = timezone.localdate()
     counts = Counter(work.status for work in works)
     statuses = [
-        Choice(value, str(label), counts[value], filter_query(value, "")) for value, label in WorkStatus.choices if counts[value]
+        Choice(value, str(label), counts[value], filter_query(value, ""))
+        for value, label in WorkStatus.choices
+        if counts[value]
     ]
     glance = Glance(statuses=statuses, total=len(works), year=today.year)
 
     by_pk = {work.pk: work for work in works}
     if by_pk:
         update = (
-            PublicWorkUpdate.objects.filter(page_id__in=list(by_pk))
-            .order_by("-date", "-sort_order", "-pk")
-            .first()
+            PublicWorkUpdate.objects.filter(page_id__in=list(by_pk)).order_by("-date", "-sort_order", "-pk").first()
         )
         if update is not None:
             glance.latest_update = update

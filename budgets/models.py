@@ -49,7 +49,10 @@ class BudgetLine(index.Indexed, models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     funding_source = models.CharField(
-        _("funding source"), max_length=120, blank=True, help_text=_("e.g. IDH, coparticipación tributaria, recursos propios")
+        _("funding source"),
+        max_length=120,
+        blank=True,
+        help_text=_("e.g. IDH, coparticipación tributaria, recursos propios"),
     )
     work = models.ForeignKey(
         "works.PublicWorkPage",
@@ -72,7 +75,9 @@ class BudgetLine(index.Indexed, models.Model):
         verbose_name_plural = _("budget lines")
         ordering = ["-fiscal_year", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "fiscal_year", "code"], name="unique_budget_line_code_per_area_year"),
+            models.UniqueConstraint(
+                fields=["area", "fiscal_year", "code"], name="unique_budget_line_code_per_area_year"
+            ),
         ]
         indexes = [models.Index(fields=["fiscal_year", "area"])]
 

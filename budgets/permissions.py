@@ -16,6 +16,8 @@ This lives apart from ``teams/governance.py`` on purpose: pages and budget lines
 same way but by different machinery.
 """
 
+import contextlib
+
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
@@ -65,10 +67,8 @@ def give_existing_teams_budget_permissions(sender, app_config=None, **kwargs):
     # Once per migrate, after this app's permissions exist.
     if app_config is None or app_config.label != "budgets":
         return
-    try:
+    with contextlib.suppress(Exception):  # a half-migrated database must not break migrate
         grant_all_budget_permissions()
-    except Exception:  # noqa: BLE001 - a half-migrated database must not break migrate
-        pass
 
 
 def area_pages_for_user(user, locale=None):

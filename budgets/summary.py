@@ -29,7 +29,7 @@ from budgets import charts
 from budgets.models import BudgetLine
 from home.models import HomePage
 from home.visibility import is_restricted, restricted_paths
-from languages.sources import source_page
+from languages.sources import source_page, translations_in
 from neighborhoods.models import NeighborhoodPage, SubmunicipalityPage
 from works.models import PublicWorkPage, WorkCategory
 
@@ -196,13 +196,10 @@ def category_names(rows, locale, default):
 
     One query, or none when the reader reads Spanish.
     """
-
     names = {row["category__translation_key"]: row["category__name"] for row in rows}
-    if names and locale.pk != default.pk:
-        for category in WorkCategory.objects.filter(translation_key__in=list(names), locale=locale).only(
-            "translation_key", "name"
-        ):
-            names[category.translation_key] = category.name
+    if locale.pk != default.pk:
+        for key, category in translations_in(WorkCategory, names, locale, fields=("name",)).items():
+            names[key] = category.name
     return names
 
 
@@ -281,10 +278,19 @@ def budget_summary(request, page):
     lines = budget_lines(source, areas)
 
     # Every year, for the year links and the "execution over the years" chart.
-    for row in lines.values("fiscal_year").annotate(
-        allocated=Sum("amount_allocated"), executed=Sum("amount_executed")
-    ).order_by("fiscal_year"):
-        summary.by_year.append(Row(label=str(row["fiscal_year"]), key=row["fiscal_year"], allocated=row["allocated"], executed=row["executed"]))
+    for row in (
+        lines.values("fiscal_year")
+        .annotate(allocated=Sum("amount_allocated"), executed=Sum("amount_executed"))
+        .order_by("fiscal_year")
+    ):
+        summary.by_year.append(
+            Row(
+                label=str(row["fiscal_year"]),
+                key=row["fiscal_year"],
+                allocated=row["allocated"],
+                executed=row["executed"],
+            )
+        )
     summary.years = [row.key for row in summary.by_year]
     summary.year = chosen_year(request, summary.years)
     if summary.year is None:
@@ -385,17 +391,23 @@ def _comparison(request, source, home_url, areas, year_lines, locale):
             target.lines += row["lines"]
 
     # Population: a neighbourhood's own, or the sum over a submunicipality's neighbourhoods when all are known.
-    neighbourhood_ids = [area.id for area in areas.values() if area.scope == SCOPE_NEIGHBORHOOD and area.path.startswith(source.path)]
+    neighbourhood_ids = [
+        area.id for area in areas.values() if area.scope == SCOPE_NEIGHBORHOOD and area.path.startswith(source.path)
+    ]
     populations = dict(NeighborhoodPage.objects.filter(pk__in=neighbourhood_ids).values_list("path", "population"))
     has_population = False
     for path, row in rows.items():
-        known = [population for neighbourhood_path, population in populations.items() if neighbourhood_path.startswith(path)]
+        known = [
+            population for neighbourhood_path, population in populations.items() if neighbourhood_path.startswith(path)
+        ]
         if known and all(known):
             row.population = sum(known)
             has_population = True
 
     # Names and links in the reader's language, to each area's budget page.
-    translated = localized_titles([area.translation_key for area in children], locale) if locale.pk != source.locale_id else {}
+    translated = (
+        localized_titles([area.translation_key for area in children], locale) if locale.pk != source.locale_id else {}
+    )
     for path, row in rows.items():
         area = child_paths[path]
         page = translated.get(area.translation_key)

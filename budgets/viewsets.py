@@ -2,7 +2,7 @@
 
 A ``ModelViewSet`` whose every view asks ``BudgetLinePermissionPolicy`` (see
 ``budgets.permissions``) which lines the user may touch: the listing shows only
-those, another area's line answers 404 in the edit, delete, history and usage views, and the
+those, another area's line is refused in the edit, delete, copy, history and usage views, and the
 form offers only the user's own Spanish areas, categories and works.
 """
 
@@ -55,7 +55,6 @@ class BudgetLineForm(WagtailAdminModelForm):
         user = self.for_user
         areas = area_pages_for_user(user, locale=spanish()) if user is not None else None
         if areas is None:
-
             areas = Page.objects.type(SubmunicipalityPage, NeighborhoodPage).filter(locale=spanish())
         area_field = self.fields["area"]
         self.fields["area"] = AreaChoiceField(
@@ -66,9 +65,7 @@ class BudgetLineForm(WagtailAdminModelForm):
         works = PublicWorkPage.objects.filter(locale=spanish()).order_by("project_code")
         if user is not None and not user.is_superuser:
             paths = list(areas.values_list("path", flat=True))
-            works = works.filter(pk__in=[]) if not paths else works.filter(
-                _paths_condition(paths)
-            )
+            works = works.filter(pk__in=[]) if not paths else works.filter(_paths_condition(paths))
         work_field = self.fields["work"]
         self.fields["work"] = forms.ModelChoiceField(
             queryset=works, required=False, label=work_field.label, help_text=work_field.help_text

@@ -77,7 +77,7 @@ DEMO_LABEL = "[Demo]"
 DEMO_SENTENCE = "Datos de demostración: la información de esta página es ficticia."
 
 #: The single password of every demo account (documented in ``load_demo --help``).
-DEMO_PASSWORD = "mibarrio-demo"
+DEMO_PASSWORD = "mibarrio-demo"  # noqa: S105 - printed for the demo users, never used in production
 
 #: Dates of works, updates and news are counted from this day, so the demo never changes.
 REFERENCE_DATE = datetime.date(2026, 11, 1)
@@ -731,8 +731,14 @@ CONSULTATION_QUESTIONS = (
     ("prioridad", "¿Qué es lo más importante para usted?", "radio", "{priorities}", True, False),
     ("opinion", "Su opinión o propuesta", "multiline", "", False, False),
     ("zona", "¿En qué calle o zona vive?", "singleline", "", False, False),
-    ("temas", "¿Qué otros temas le preocupan?", "checkboxes",
-     "Agua\nAlumbrado\nSeguridad\nTransporte\nÁreas verdes", False, False),
+    (
+        "temas",
+        "¿Qué otros temas le preocupan?",
+        "checkboxes",
+        "Agua\nAlumbrado\nSeguridad\nTransporte\nÁreas verdes",
+        False,
+        False,
+    ),
     ("personas_hogar", "¿Cuántas personas viven en su hogar?", "number", "", False, False),
     ("fecha_preferida", "¿Qué día le conviene para una reunión vecinal?", "date", "", False, False),
     ("nombre", "Su nombre (opcional)", "singleline", "", False, True),
@@ -844,8 +850,7 @@ class ParticipationDemo:
     def _participation(self, area_page, area, area_number, feedback, editor):
         now = timezone.now()
         barrios = [
-            self._existing(NeighborhoodPage, demo_key("neighborhood", slugify(barrio)))
-            for barrio in area.neighborhoods
+            self._existing(NeighborhoodPage, demo_key("neighborhood", slugify(barrio))) for barrio in area.neighborhoods
         ]
         for data in CONSULTATIONS:
             parent = area_page if data.in_neighborhood is None else barrios[data.in_neighborhood]
@@ -1291,7 +1296,7 @@ class DemoBuilder(ParticipationDemo):
 
     def _neighborhood_budget(self, page, works, index):
         for year in BUDGET_YEARS:
-            for n, work in enumerate(works, start=1):
+            for work in works:
                 self._budget_line(
                     page,
                     year,

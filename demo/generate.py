@@ -31,12 +31,58 @@ from works.models import PublicWorkPage, WorkCategory, WorkStatus
 SLUG_PREFIX = "gen-"
 BATCH = 500
 
-PLACES = (
-    "Achumani Alto Bajo Calacoto Chasquipampa Cota Cotahuma Gran Poder Irpavi Kantutani Llojeta Mallasa "
-    "Miraflores Obrajes Ovejuyo Pampahasi Periférica San Pedro Santa Bárbara Sopocachi Tembladerani "
-    "Villa Fátima Villa Copacabana Vino Tinto Alto Següencoma Pura Pura Munaypata Chijini Callampaya "
-    "Achachicala Kupini Valle Hermoso Rosario Ciudadela Ferroviaria Huayllani Ñuñoa Jupapina Amor de Dios"
-).split()
+PLACES = [
+    "Achumani",
+    "Alto",
+    "Bajo",
+    "Calacoto",
+    "Chasquipampa",
+    "Cota",
+    "Cotahuma",
+    "Gran",
+    "Poder",
+    "Irpavi",
+    "Kantutani",
+    "Llojeta",
+    "Mallasa",
+    "Miraflores",
+    "Obrajes",
+    "Ovejuyo",
+    "Pampahasi",
+    "Periférica",
+    "San",
+    "Pedro",
+    "Santa",
+    "Bárbara",
+    "Sopocachi",
+    "Tembladerani",
+    "Villa",
+    "Fátima",
+    "Villa",
+    "Copacabana",
+    "Vino",
+    "Tinto",
+    "Alto",
+    "Següencoma",
+    "Pura",
+    "Pura",
+    "Munaypata",
+    "Chijini",
+    "Callampaya",
+    "Achachicala",
+    "Kupini",
+    "Valle",
+    "Hermoso",
+    "Rosario",
+    "Ciudadela",
+    "Ferroviaria",
+    "Huayllani",
+    "Ñuñoa",
+    "Jupapina",
+    "Amor",
+    "de",
+    "Dios",
+]
 WORK_KINDS = (
     "Pavimentación", "Empedrado", "Canalización", "Alumbrado público", "Construcción de graderías",
     "Mantenimiento de plaza", "Muro de contención", "Red de agua potable", "Alcantarillado sanitario",
@@ -48,27 +94,222 @@ STREETS = (
     "avenida Arce", "calle Illimani", "pasaje Los Pinos", "avenida del Ejército", "calle Murillo",
     "avenida Kollasuyo", "calle Potosí", "avenida Hernando Siles", "calle Ecuador", "avenida Periférica",
 )  # fmt: skip
-WORDS = (
-    "vecinos barrio obra trabajos calle avenida agua lluvia tierra piedra cemento tramo metros plaza "
-    "parque escuela mercado salud seguridad iluminación junta vecinal dirigentes municipio proyecto "
-    "presupuesto ejecución avance contrato empresa supervisión entrega inauguración mantenimiento "
-    "riesgo deslizamiento ladera quebrada río puente acera grada muro drenaje alcantarilla red luz "
-    "niños mayores comerciantes transporte minibús tráfico fiesta feria domingo mañana tarde semana "
-    "asfalto adoquín losa hormigón fierro tubería cámara colector cuneta bordillo jardinera árbol banco "
-    "juegos infantiles baño público mingitorio kiosco parada teleférico estación terminal cancha coliseo "
-    "piscina biblioteca guardería comedor posta hospital farmacia ambulancia bomberos policía módulo "
-    "serenazgo cámaras vigilancia alarma comunitaria basura contenedor reciclaje limpieza barrido poda "
-    "riego sequía granizo helada inundación mazamorra derrumbe estabilización gaviones terraplén talud "
-    "topografía estudio diseño licitación adjudicación orden proceder anticipo planilla certificado "
-    "fiscalización recepción provisional definitiva garantía multa retraso ampliación plazo modificación "
-    "vecina dirigente presidente secretaria asamblea reunión cabildo audiencia rendición cuentas control "
-    "social denuncia reclamo solicitud firma carta nota informe acta convenio alcaldía concejo gobierno "
-    "municipal distrito zona urbanización villa comunidad sindicato gremio asociación cooperativa "
-    "artesanos costureras panaderos choferes estudiantes maestros padres familia jóvenes deportistas "
-    "campeonato torneo fútbol básquet vóley ajedrez danza música banda comparsa entrada folklórica "
-    "morenada caporales tinku diablada aniversario cívico desfile misa kermés apthapi wiphala illimani "
-    "huayna potosí mururata chacaltaya cumbre valle ceja altiplano yungas"
-).split()
+WORDS = [
+    "vecinos",
+    "barrio",
+    "obra",
+    "trabajos",
+    "calle",
+    "avenida",
+    "agua",
+    "lluvia",
+    "tierra",
+    "piedra",
+    "cemento",
+    "tramo",
+    "metros",
+    "plaza",
+    "parque",
+    "escuela",
+    "mercado",
+    "salud",
+    "seguridad",
+    "iluminación",
+    "junta",
+    "vecinal",
+    "dirigentes",
+    "municipio",
+    "proyecto",
+    "presupuesto",
+    "ejecución",
+    "avance",
+    "contrato",
+    "empresa",
+    "supervisión",
+    "entrega",
+    "inauguración",
+    "mantenimiento",
+    "riesgo",
+    "deslizamiento",
+    "ladera",
+    "quebrada",
+    "río",
+    "puente",
+    "acera",
+    "grada",
+    "muro",
+    "drenaje",
+    "alcantarilla",
+    "red",
+    "luz",
+    "niños",
+    "mayores",
+    "comerciantes",
+    "transporte",
+    "minibús",
+    "tráfico",
+    "fiesta",
+    "feria",
+    "domingo",
+    "mañana",
+    "tarde",
+    "semana",
+    "asfalto",
+    "adoquín",
+    "losa",
+    "hormigón",
+    "fierro",
+    "tubería",
+    "cámara",
+    "colector",
+    "cuneta",
+    "bordillo",
+    "jardinera",
+    "árbol",
+    "banco",
+    "juegos",
+    "infantiles",
+    "baño",
+    "público",
+    "mingitorio",
+    "kiosco",
+    "parada",
+    "teleférico",
+    "estación",
+    "terminal",
+    "cancha",
+    "coliseo",
+    "piscina",
+    "biblioteca",
+    "guardería",
+    "comedor",
+    "posta",
+    "hospital",
+    "farmacia",
+    "ambulancia",
+    "bomberos",
+    "policía",
+    "módulo",
+    "serenazgo",
+    "cámaras",
+    "vigilancia",
+    "alarma",
+    "comunitaria",
+    "basura",
+    "contenedor",
+    "reciclaje",
+    "limpieza",
+    "barrido",
+    "poda",
+    "riego",
+    "sequía",
+    "granizo",
+    "helada",
+    "inundación",
+    "mazamorra",
+    "derrumbe",
+    "estabilización",
+    "gaviones",
+    "terraplén",
+    "talud",
+    "topografía",
+    "estudio",
+    "diseño",
+    "licitación",
+    "adjudicación",
+    "orden",
+    "proceder",
+    "anticipo",
+    "planilla",
+    "certificado",
+    "fiscalización",
+    "recepción",
+    "provisional",
+    "definitiva",
+    "garantía",
+    "multa",
+    "retraso",
+    "ampliación",
+    "plazo",
+    "modificación",
+    "vecina",
+    "dirigente",
+    "presidente",
+    "secretaria",
+    "asamblea",
+    "reunión",
+    "cabildo",
+    "audiencia",
+    "rendición",
+    "cuentas",
+    "control",
+    "social",
+    "denuncia",
+    "reclamo",
+    "solicitud",
+    "firma",
+    "carta",
+    "nota",
+    "informe",
+    "acta",
+    "convenio",
+    "alcaldía",
+    "concejo",
+    "gobierno",
+    "municipal",
+    "distrito",
+    "zona",
+    "urbanización",
+    "villa",
+    "comunidad",
+    "sindicato",
+    "gremio",
+    "asociación",
+    "cooperativa",
+    "artesanos",
+    "costureras",
+    "panaderos",
+    "choferes",
+    "estudiantes",
+    "maestros",
+    "padres",
+    "familia",
+    "jóvenes",
+    "deportistas",
+    "campeonato",
+    "torneo",
+    "fútbol",
+    "básquet",
+    "vóley",
+    "ajedrez",
+    "danza",
+    "música",
+    "banda",
+    "comparsa",
+    "entrada",
+    "folklórica",
+    "morenada",
+    "caporales",
+    "tinku",
+    "diablada",
+    "aniversario",
+    "cívico",
+    "desfile",
+    "misa",
+    "kermés",
+    "apthapi",
+    "wiphala",
+    "illimani",
+    "huayna",
+    "potosí",
+    "mururata",
+    "chacaltaya",
+    "cumbre",
+    "valle",
+    "ceja",
+    "altiplano",
+    "yungas",
+]
 CATEGORIES = (
     ("gen-vias", "Vías y pavimentos"), ("gen-agua", "Agua y saneamiento"), ("gen-alumbrado", "Alumbrado"),
     ("gen-parques", "Parques y áreas verdes"), ("gen-riesgos", "Gestión de riesgos"),
@@ -134,7 +375,7 @@ class Writer:
                 page.code_in_locale = f"{page.locale_id}:{page.project_code}"
         pages = [page for _parent, page in items]
         base_fields = [f.attname for f in Page._meta.concrete_fields if f.attname != "id"]
-        local_fields = [f for f in model._meta.local_concrete_fields]
+        local_fields = list(model._meta.local_concrete_fields)
         for start in range(0, len(pages), BATCH):
             chunk = pages[start : start + BATCH]
             bases = Page.objects.bulk_create([Page(**{name: getattr(p, name) for name in base_fields}) for p in chunk])
@@ -180,10 +421,15 @@ def generate_city(sizes, seed=1, aliases=True, index=True, progress=None):
         new_areas = writer.add(
             SubmunicipalityPage,
             [
-                (home, SubmunicipalityPage(
-                    title=f"Subalcaldía {PLACES[i % len(PLACES)]} {i + 1}", slug=f"{SLUG_PREFIX}{run}-sub-{i + 1}",
-                    summary=sentence(rng), office_address=f"{rng.choice(STREETS)} {rng.randint(100, 3000)}",
-                ))  # fmt: skip
+                (
+                    home,
+                    SubmunicipalityPage(
+                        title=f"Subalcaldía {PLACES[i % len(PLACES)]} {i + 1}",
+                        slug=f"{SLUG_PREFIX}{run}-sub-{i + 1}",
+                        summary=sentence(rng),
+                        office_address=f"{rng.choice(STREETS)} {rng.randint(100, 3000)}",
+                    ),
+                )  # fmt: skip
                 for i in progress(range(sizes.submunicipalities), desc="submunicipalities")
             ],
         )
@@ -192,10 +438,16 @@ def generate_city(sizes, seed=1, aliases=True, index=True, progress=None):
         new_barrios = writer.add(
             NeighborhoodPage,
             [
-                (areas[i % len(areas)], NeighborhoodPage(
-                    title=f"{rng.choice(PLACES)} {rng.choice(PLACES)} {i + 1}", slug=f"{SLUG_PREFIX}{run}-barrio-{i + 1}",
-                    summary=sentence(rng), council_name=f"Junta Vecinal {i + 1}", population=rng.randint(800, 40000),
-                ))  # fmt: skip
+                (
+                    areas[i % len(areas)],
+                    NeighborhoodPage(
+                        title=f"{rng.choice(PLACES)} {rng.choice(PLACES)} {i + 1}",
+                        slug=f"{SLUG_PREFIX}{run}-barrio-{i + 1}",
+                        summary=sentence(rng),
+                        council_name=f"Junta Vecinal {i + 1}",
+                        population=rng.randint(800, 40000),
+                    ),
+                )  # fmt: skip
                 for i in progress(range(sizes.neighborhoods if areas else 0), desc="neighbourhoods")
             ],
         )
@@ -218,22 +470,32 @@ def generate_city(sizes, seed=1, aliases=True, index=True, progress=None):
         news = writer.add(
             NewsPage,
             [
-                (rng.choice(news_parents), NewsPage(
-                    title=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} en {rng.choice(PLACES)} {i + 1}",
-                    slug=f"{SLUG_PREFIX}{run}-noticia-{i + 1}", intro=sentence(rng, 25),
-                    date=timezone.localdate() - timezone.timedelta(days=rng.randint(0, 700)),
-                ))  # fmt: skip
+                (
+                    rng.choice(news_parents),
+                    NewsPage(
+                        title=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} en {rng.choice(PLACES)} {i + 1}",
+                        slug=f"{SLUG_PREFIX}{run}-noticia-{i + 1}",
+                        intro=sentence(rng, 25),
+                        date=timezone.localdate() - timezone.timedelta(days=rng.randint(0, 700)),
+                    ),
+                )  # fmt: skip
                 for i in progress(range(sizes.news if news_parents else 0), desc="news")
             ],
         )
         year = timezone.localdate().year
         lines = [
             BudgetLine(
-                area=barrio, fiscal_year=year - back, code=f"GEN-{run}-{barrio.pk}-{back}-{n}",
-                category=rng.choice(kinds), description=f"{rng.choice(WORK_KINDS)} {rng.choice(WORDS)}",
-                amount_allocated=Decimal(rng.randint(50_000, 900_000)), amount_executed=Decimal(0),
+                area=barrio,
+                fiscal_year=year - back,
+                code=f"GEN-{run}-{barrio.pk}-{back}-{n}",
+                category=rng.choice(kinds),
+                description=f"{rng.choice(WORK_KINDS)} {rng.choice(WORDS)}",
+                amount_allocated=Decimal(rng.randint(50_000, 900_000)),
+                amount_executed=Decimal(0),
             )  # fmt: skip
-            for barrio in new_barrios for back in range(2) for n in range(sizes.budget_lines)
+            for barrio in new_barrios
+            for back in range(2)
+            for n in range(sizes.budget_lines)
         ]
         BudgetLine.objects.bulk_create(lines, batch_size=BATCH)
         report.created.update(
@@ -260,7 +522,10 @@ def tidy_up():
     """
     if connection.vendor != "postgresql":
         return
-    tables = [model._meta.db_table for model in (Page, SubmunicipalityPage, NeighborhoodPage, PublicWorkPage, NewsPage, BudgetLine)]
+    tables = [
+        model._meta.db_table
+        for model in (Page, SubmunicipalityPage, NeighborhoodPage, PublicWorkPage, NewsPage, BudgetLine)
+    ]
     tables.append("wagtailsearch_indexentry")
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
     with connection.cursor() as cursor:
@@ -282,12 +547,22 @@ def make_aliases(writer, pages, progress):
         for model in (SubmunicipalityPage, NeighborhoodPage, PublicWorkPage, NewsPage):
             items = []
             sources = by_model.get(model, [])
-            parents = dict(Page.objects.filter(path__in={p.path[: -Page.steplen] for p in sources}).values_list("path", "translation_key"))
+            parents = dict(
+                Page.objects.filter(path__in={p.path[: -Page.steplen] for p in sources}).values_list(
+                    "path", "translation_key"
+                )
+            )
             for page in sources:
                 parent = alias_parent.get(parents.get(page.path[: -Page.steplen]))
                 if parent is None:
                     continue
-                alias = model(**{f.attname: getattr(page, f.attname) for f in model._meta.concrete_fields if f.attname not in {"id", "page_ptr_id", "path", "depth", "numchild", "url_path"}})
+                alias = model(
+                    **{
+                        f.attname: getattr(page, f.attname)
+                        for f in model._meta.concrete_fields
+                        if f.attname not in {"id", "page_ptr_id", "path", "depth", "numchild", "url_path"}
+                    }
+                )
                 alias.pk = None
                 alias.alias_of_id = page.pk
                 items.append((parent, alias))
@@ -310,7 +585,9 @@ def build_index(progress):
         if hasattr(model, "slug"):
             queryset = queryset.filter(slug__startswith=SLUG_PREFIX)
         count = queryset.count()
-        for start in progress(range(0, count, BATCH), desc=f"index {model._meta.verbose_name_plural}", total=-(-count // BATCH)):
+        for start in progress(
+            range(0, count, BATCH), desc=f"index {model._meta.verbose_name_plural}", total=-(-count // BATCH)
+        ):
             index.add_items(model, list(queryset[start : start + BATCH]))
         total += count
     if hasattr(backend, "get_index_for_model"):
@@ -318,4 +595,3 @@ def build_index(progress):
         if refresh:
             refresh(full=True)
     return total
-

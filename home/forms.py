@@ -22,7 +22,9 @@ def _refuse_foreign_media(form, user):
         value = getattr(form, "cleaned_data", {}).get(name)
         policy = policies.get(type(value))
         if policy is not None and not policy.user_has_permission_for_instance(user, "choose", value):
-            form.add_error(name, ValidationError(_("You cannot use this file: it belongs to another area's collection.")))
+            form.add_error(
+                name, ValidationError(_("You cannot use this file: it belongs to another area's collection."))
+            )
             refused = True
     return refused
 

@@ -24,14 +24,7 @@ and so are works rows in areas where that user may not publish: works are publis
 import, so an editor's work rows would skip the area's review.
 """
 
-import csv
-import datetime
-import io
-import re
-import unicodedata
-import zipfile
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -39,17 +32,28 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wagtail.models import Locale
+
 from django_tasks import task
 
 from budgets.models import BudgetLine
 from budgets.permissions import area_pages_for_user
+from imports.tables import (
+    ImportReport,
+    Outcome,
+    Problem,
+    RowReader,
+    TableError,
+    cell_text,
+    parse_amount,
+    parse_coordinate,
+    parse_date,
+    parse_integer,
+    plain,
+    read_table,
+)
 from neighborhoods.models import NeighborhoodPage, SubmunicipalityPage
 from works.models import Contractor, PublicWorkPage, WorkCategory, WorkStatus
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-CENTS = Decimal("0.01")
-SIX_PLACES = Decimal("0.000001")
-MAX_AMOUNT = Decimal("1000000000000")  # 14 digits, 2 of them decimals
 
 BUDGET = "budget"
 WORKS = "works"
@@ -90,302 +94,6 @@ STATUS_NAMES = {
 }
 
 
-# --- Reports ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Problem:
-    """Something to fix in the file: where (row, column) and why."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self):
-        if self.row and self.column:
-            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        if self.row:
-            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        if self.column:
-            return _("Column “%(column)s”: %(message)s") % {"column": self.column, "message": self.message}
-        return str(self.message)
-
-
-@dataclass
-class Outcome:
-    """What the import does (or would do) with one row."""
-
-    row: int
-    code: str
-    label: str
-    action: str  # "created", "updated" or "unchanged"
-    changes: list = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    filename: str = ""
-    rows: int = 0
-    outcomes: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    ignored_columns: list = field(default_factory=list)
-    applied: bool = False
-    dry_run: bool = False
-
-    def _count(self, action):
-        return sum(1 for outcome in self.outcomes if outcome.action == action)
-
-    @property
-    def created(self):
-        return self._count("created")
-
-    @property
-    def updated(self):
-        return self._count("updated")
-
-    @property
-    def unchanged(self):
-        return self._count("unchanged")
-
-    @property
-    def ok(self):
-        return not self.problems
-
-    def add(self, row, column, message):
-        self.problems.append(Problem(row, column, message))
-
-    def summary(self):
-        values = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-        if self.applied:
-            return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % values
-        return _("%(created)s to create, %(updated)s to update, %(unchanged)s unchanged.") % values
-
-
-class TableError(Exception):
-    """The file cannot be read as a table at all."""
-
-
-class RowError(Exception):
-    """One cell's value is wrong; the message says why."""
-
-
-# --- Reading files ---------------------------------------------------------------------------
-
-
-def plain(text):
-    """``text`` lower-cased, without accents and with single spaces: how names are compared."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().split())
-
-
-def header_key(text):
-    return re.sub(r"[\s\-]+", "_", plain(text).strip(" _"))
-
-
-@dataclass
-class Table:
-    headers: list  # normalised
-    rows: list  # (row number, {header: value})
-
-
-def _is_xlsx(content, filename):
-    return filename.lower().endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04"
-
-
-def _decode(content):
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TableError(_("The file is neither UTF-8 nor Latin-1 text."))  # latin-1 never fails
-
-
-def _delimiter(text):
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {delimiter: first_line.count(delimiter) for delimiter in (";", ",", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
-
-
-def _records_from_csv(content):
-    text = _decode(content)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        yield from enumerate(reader, start=1)
-    except csv.Error as error:
-        raise TableError(_("The file is not valid CSV: %(error)s") % {"error": error}) from error
-
-
-def _records_from_xlsx(content):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise TableError(_("The file is not a valid XLSX spreadsheet.")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, ["" if value is None else value for value in values]
-    finally:
-        workbook.close()
-
-
-def _blank(value):
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def read_table(content, filename=""):
-    """The header and rows of a CSV or XLSX file given as bytes. Raises ``TableError``."""
-    if len(content) > MAX_FILE_BYTES:
-        raise TableError(_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)})
-    records = _records_from_xlsx(content) if _is_xlsx(content, filename) else _records_from_csv(content)
-    headers, rows = None, []
-    for number, values in records:
-        if all(_blank(value) for value in values):
-            continue
-        if headers is None:
-            headers = [header_key(value) for value in values]
-            continue
-        row = {}
-        for header, value in zip(headers, values, strict=False):
-            if header:
-                row[header] = value.strip() if isinstance(value, str) else value
-        rows.append((number, row))
-    if headers is None:
-        raise TableError(_("The file is empty."))
-    return Table(headers=[h for h in headers if h], rows=rows)
-
-
-# --- Reading values --------------------------------------------------------------------------
-
-
-def _text(value):
-    if _blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-_GROUPED = re.compile(r"[1-9]\d{0,2}")
-
-
-def parse_amount(value):
-    """A non-negative amount of bolivianos as a Decimal with two places.
-
-    "1.250.000,50", "1,250,000.50", "1250000.50", "1250000,5" and "1.250" (one thousand two
-    hundred and fifty: money has no thousandths) are all understood.
-    """
-    if isinstance(value, bool):
-        raise RowError(_("“%(value)s” is not a number.") % {"value": value})
-    if isinstance(value, (int, Decimal)):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        text = re.sub(r"(?i)^bs\.?", "", text)
-        negative = text.startswith("-")
-        digits = text[1:] if negative else text
-        if not re.fullmatch(r"\d[\d.,]*", digits or "x") or digits[-1] in ".,":
-            raise RowError(_("“%(value)s” is not a number.") % {"value": value})
-        separators = [c for c in ".," if c in digits]
-        integer, fraction = digits, ""
-        if len(separators) == 2:
-            decimal = "." if digits.rfind(".") > digits.rfind(",") else ","
-            integer, _sep, fraction = digits.rpartition(decimal)
-            if decimal in integer or not _valid_groups(integer.split("," if decimal == "." else ".")):
-                raise RowError(_("“%(value)s” is not a number.") % {"value": value})
-            integer = integer.replace("," if decimal == "." else ".", "")
-        elif separators:
-            separator = separators[0]
-            parts = digits.split(separator)
-            if len(parts) > 2:
-                if not _valid_groups(parts):
-                    raise RowError(_("“%(value)s” is not a number.") % {"value": value})
-                integer = "".join(parts)
-            elif len(parts[1]) == 3 and _GROUPED.fullmatch(parts[0]):
-                integer = parts[0] + parts[1]  # "1.250": thousands, as money has two decimals
-            else:
-                integer, fraction = parts
-        try:
-            amount = Decimal(f"{integer}.{fraction or '0'}")
-        except InvalidOperation as error:
-            raise RowError(_("“%(value)s” is not a number.") % {"value": value}) from error
-        if negative:
-            amount = -amount
-    if not amount.is_finite():
-        raise RowError(_("“%(value)s” is not a number.") % {"value": value})
-    if amount < 0:
-        raise RowError(_("The amount cannot be negative (%(value)s).") % {"value": value})
-    if amount != amount.quantize(CENTS):
-        raise RowError(_("“%(value)s” has more than two decimals.") % {"value": value})
-    if amount >= MAX_AMOUNT:
-        raise RowError(_("“%(value)s” is too large.") % {"value": value})
-    return amount.quantize(CENTS)
-
-
-def _valid_groups(parts):
-    return bool(_GROUPED.fullmatch(parts[0])) and all(len(p) == 3 and p.isdigit() for p in parts[1:])
-
-
-def parse_integer(value, low, high):
-    if isinstance(value, bool):
-        raise RowError(_("“%(value)s” is not a whole number.") % {"value": value})
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip().rstrip("%").strip()
-    if not re.fullmatch(r"-?\d+", text):
-        raise RowError(_("“%(value)s” is not a whole number.") % {"value": value})
-    number = int(text)
-    if not low <= number <= high:
-        raise RowError(
-            _("%(value)s is outside %(low)s–%(high)s.") % {"value": number, "low": low, "high": high}
-        )
-    return number
-
-
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S")
-
-
-def parse_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    for date_format in DATE_FORMATS:
-        try:
-            date = datetime.datetime.strptime(text, date_format).date()
-        except ValueError:
-            continue
-        if 1900 <= date.year <= 2100:
-            return date
-    raise RowError(_("“%(value)s” is not a date (DD/MM/YYYY or YYYY-MM-DD).") % {"value": value})
-
-
-def parse_coordinate(value, limit):
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    else:
-        text = str(value).strip().replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation as error:
-            raise RowError(_("“%(value)s” is not a number.") % {"value": value}) from error
-    if not number.is_finite() or not -limit <= number <= limit:
-        raise RowError(_("%(value)s is outside -%(limit)s–%(limit)s.") % {"value": value, "limit": limit})
-    return number.quantize(SIX_PLACES)
-
-
 # --- What the database already holds ---------------------------------------------------------
 
 
@@ -422,58 +130,11 @@ class Categories:
             self.by_name[plain(category.name)] = category
 
     def find(self, value):
-        text = _text(value)
+        text = cell_text(value)
         return self.by_code.get(text.lower()) or self.by_name.get(plain(text))
 
 
-def default_locale():
-    from wagtail.models import Locale
-
-    return Locale.get_default()
-
-
 # --- Importers -------------------------------------------------------------------------------
-
-
-class RowReader:
-    """Reads one row's cells, turning each bad value into a problem at (row, column)."""
-
-    def __init__(self, report, number, row):
-        self.report, self.number, self.row = report, number, row
-        self.failed = False
-
-    def has(self, column):
-        return column in self.row
-
-    def raw(self, column):
-        return self.row.get(column)
-
-    def error(self, column, message):
-        self.failed = True
-        self.report.add(self.number, column, message)
-
-    def text(self, column, required=False, max_length=None):
-        value = _text(self.row.get(column))
-        if required and not value:
-            self.error(column, _("This value is required."))
-        elif max_length and len(value) > max_length:
-            self.error(column, _("At most %(max)s characters (this has %(length)s).") % {
-                "max": max_length,
-                "length": len(value),
-            })
-        return value
-
-    def parse(self, column, parser, *args, required=False, default=None):
-        value = self.row.get(column)
-        if _blank(value):
-            if required:
-                self.error(column, _("This value is required."))
-            return default
-        try:
-            return parser(value, *args)
-        except RowError as error:
-            self.error(column, str(error))
-            return default
 
 
 class BaseImporter:
@@ -483,7 +144,7 @@ class BaseImporter:
     def __init__(self, user=None, progress=None):
         self.user = user
         self.progress = progress or (lambda iterable, **kwargs: iterable)
-        self.locale = default_locale()
+        self.locale = Locale.get_default()
 
     @classmethod
     def expected_headers(cls):
@@ -552,6 +213,50 @@ class BaseImporter:
             return None, None
         return places.submunicipality_of(matches[0]), matches[0]
 
+    def prepare(self, table, report):
+        """Check every row, collecting each problem in ``report``, and return the plan ``apply`` carries out.
+
+        The skeleton both importers share: the places, categories and allowed areas are read once;
+        each row's ``codigo`` is read, then ``check_row`` reads the rest; a row whose ``row_key``
+        repeats an earlier row's is a problem; ``plan`` compares the good rows with what exists.
+        """
+        self.places = Places(self.locale)
+        self.categories = Categories(self.locale)
+        self.allowed = self.allowed_area_ids()
+        self.present = {name for name, column in self.FIELDS.items() if column in table.headers}
+        self.load_existing(table)
+        rows, seen = [], {}
+        for number, row in self.progress(table.rows, total=len(table.rows), desc=_("Checking")):
+            reader = RowReader(report, number, row)
+            code = reader.text("codigo", required=True, max_length=40)
+            checked = self.check_row(reader, code)
+            if reader.failed:
+                continue
+            key = self.row_key(code, checked)
+            if key in seen:
+                reader.error("codigo", self.repeated_message(code, seen[key]))
+                continue
+            seen[key] = number
+            rows.append((number, code, checked))
+        return self.plan(rows, report)
+
+    def check_area(self, reader, area, column):
+        """Whether the user may import into ``area``; when not, a problem at ``column``."""
+        if area is not None and self.allowed is not None and area.pk not in self.allowed:
+            reader.error(column, _("You may not import into “%(area)s”: it is not your area.") % {"area": area.title})
+            return False
+        return True
+
+    def category(self, reader):
+        """The row's category, by code or Spanish name (a problem when it names none)."""
+        name = reader.text("categoria", required=True)
+        category = self.categories.find(name) if name else None
+        if name and category is None:
+            reader.error(
+                "categoria", _("Unknown category “%(value)s” (use its code or Spanish name).") % {"value": name}
+            )
+        return category
+
     def run(self, table, report, dry_run=False):
         if not self.check_headers(table, report):
             return
@@ -574,100 +279,90 @@ class BudgetImporter(BaseImporter):
         "work_id": "codigo_obra",
     }
 
-    def prepare(self, table, report):
-
-        places = Places(self.locale)
-        categories = Categories(self.locale)
-        allowed = self.allowed_area_ids()
-        work_codes = {_text(row.get("codigo_obra")) for _n, row in table.rows} - {""}
-        works = {
+    def load_existing(self, table):
+        work_codes = {cell_text(row.get("codigo_obra")) for _n, row in table.rows} - {""}
+        self.works = {
             work.project_code: work
             for work in PublicWorkPage.objects.filter(locale=self.locale, project_code__in=work_codes).only(
                 "pk", "path", "depth", "project_code", "title"
             )
         }
-        present = {name for name, column in self.FIELDS.items() if column in table.headers}
 
-        rows, seen = [], {}
-        for number, row in self.progress(table.rows, total=len(table.rows), desc=_("Checking")):
-            reader = RowReader(report, number, row)
-            code = reader.text("codigo", required=True, max_length=40)
-            year = reader.parse("gestion", parse_integer, 2000, 2100, required=True)
-            submunicipality, neighborhood = self.find_area(reader, places)
-            if submunicipality is None and not reader.failed and not reader.text("subalcaldia"):
-                reader.error("subalcaldia", _("This value is required."))
-            area = neighborhood or submunicipality
-            if area is not None and allowed is not None and area.pk not in allowed:
-                column = "barrio" if neighborhood else "subalcaldia"
-                reader.error(column, _("You may not import into “%(area)s”: it is not your area.") % {"area": area.title})
-            category_name = reader.text("categoria", required=True)
-            category = categories.find(category_name) if category_name else None
-            if category_name and category is None:
-                reader.error("categoria", _("Unknown category “%(value)s” (use its code or Spanish name).") % {
-                    "value": category_name
-                })
-            values = {
-                "description": reader.text("descripcion", required=True, max_length=255),
-                "amount_allocated": reader.parse("monto_asignado", parse_amount, required=True),
-                "amount_executed": reader.parse("monto_ejecutado", parse_amount, default=Decimal("0.00")),
-                "funding_source": reader.text("fuente_financiamiento", max_length=120),
-                "category_id": category.pk if category else None,
-                "work_id": None,
-            }
-            allocated, executed = values["amount_allocated"], values["amount_executed"]
-            if allocated is not None and executed is not None and executed > allocated:
-                reader.error("monto_ejecutado", _("The amount executed (%(executed)s) is larger than the amount allocated (%(allocated)s).") % {
-                    "executed": executed,
-                    "allocated": allocated,
-                })
-            work_code = reader.text("codigo_obra")
-            if work_code:
-                work = works.get(work_code)
-                if work is None:
-                    reader.error("codigo_obra", _("No work has the code “%(code)s”.") % {"code": work_code})
-                elif area is not None and not places.contains(area, work):
-                    reader.error("codigo_obra", _("The work “%(code)s” is not in “%(area)s”.") % {
-                        "code": work_code,
-                        "area": area.title,
-                    })
-                else:
-                    values["work_id"] = work.pk
-            if reader.failed:
-                continue
-            key = (area.pk, year, code)
-            if key in seen:
-                reader.error("codigo", _("The code %(code)s is repeated: row %(first)s has the same area, year and code.") % {
-                    "code": code,
-                    "first": seen[key],
-                })
-                continue
-            seen[key] = number
-            rows.append((number, key, area, values))
+    def check_row(self, reader, code):
+        """(area, fiscal year, the line's values) of one row."""
+        year = reader.parse("gestion", parse_integer, 2000, 2100, required=True)
+        submunicipality, neighborhood = self.find_area(reader, self.places)
+        if submunicipality is None and not reader.failed and not reader.text("subalcaldia"):
+            reader.error("subalcaldia", _("This value is required."))
+        area = neighborhood or submunicipality
+        self.check_area(reader, area, "barrio" if neighborhood else "subalcaldia")
+        category = self.category(reader)
+        values = {
+            "description": reader.text("descripcion", required=True, max_length=255),
+            "amount_allocated": reader.parse("monto_asignado", parse_amount, required=True),
+            "amount_executed": reader.parse("monto_ejecutado", parse_amount, default=Decimal("0.00")),
+            "funding_source": reader.text("fuente_financiamiento", max_length=120),
+            "category_id": category.pk if category else None,
+            "work_id": None,
+        }
+        allocated, executed = values["amount_allocated"], values["amount_executed"]
+        if allocated is not None and executed is not None and executed > allocated:
+            reader.error(
+                "monto_ejecutado",
+                _("The amount executed (%(executed)s) is larger than the amount allocated (%(allocated)s).")
+                % {"executed": executed, "allocated": allocated},
+            )
+        work_code = reader.text("codigo_obra")
+        if work_code:
+            work = self.works.get(work_code)
+            if work is None:
+                reader.error("codigo_obra", _("No work has the code “%(code)s”.") % {"code": work_code})
+            elif area is not None and not self.places.contains(area, work):
+                reader.error(
+                    "codigo_obra",
+                    _("The work “%(code)s” is not in “%(area)s”.") % {"code": work_code, "area": area.title},
+                )
+            else:
+                values["work_id"] = work.pk
+        return area, year, values
 
-        if report.problems:
-            return None
-        area_ids = {key[0] for _n, key, _a, _v in rows}
-        years = {key[1] for _n, key, _a, _v in rows}
+    @staticmethod
+    def row_key(code, checked):
+        area, year, _values = checked
+        return area.pk, year, code
+
+    @staticmethod
+    def repeated_message(code, first):
+        return _("The code %(code)s is repeated: row %(first)s has the same area, year and code.") % {
+            "code": code,
+            "first": first,
+        }
+
+    def plan(self, rows, report):
+        """The lines to create and to update, and the fields that change (one query)."""
         existing = {
             (line.area_id, line.fiscal_year, line.code): line
-            for line in BudgetLine.objects.filter(area_id__in=area_ids, fiscal_year__in=years)
+            for line in BudgetLine.objects.filter(
+                area_id__in={area.pk for _n, _c, (area, _y, _v) in rows},
+                fiscal_year__in={year for _n, _c, (_a, year, _v) in rows},
+            )
         }
         to_create, to_update, changed_fields = [], [], set()
-        for number, key, area, values in rows:
-            line = existing.get(key)
-            label = f"{area.title} · {key[1]} · {values['description']}"
+        for number, code, (area, year, values) in rows:
+            line = existing.get((area.pk, year, code))
+            label = f"{area.title} · {year} · {values['description']}"
             if line is None:
-                to_create.append(BudgetLine(area_id=key[0], fiscal_year=key[1], code=key[2], **values))
-                report.outcomes.append(Outcome(number, key[2], label, "created"))
+                to_create.append(BudgetLine(area_id=area.pk, fiscal_year=year, code=code, **values))
+                report.outcomes.append(Outcome(number, code, label, "created"))
                 continue
-            changes = [name for name in present if getattr(line, name) != values[name]]
+            changes = [name for name in self.present if getattr(line, name) != values[name]]
             for name in changes:
                 setattr(line, name, values[name])
             changed_fields.update(changes)
             if changes:
                 to_update.append(line)
             report.outcomes.append(
-                Outcome(number, key[2], label, "updated" if changes else "unchanged", [self.FIELDS[c] for c in changes])
+                Outcome(number, code, label, "updated" if changes else "unchanged", [self.FIELDS[c] for c in changes])
             )
         return to_create, to_update, sorted(changed_fields)
 
@@ -743,116 +438,115 @@ class WorksImporter(BaseImporter):
             self._publishable[neighborhood.pk] = neighborhood.permissions_for_user(self.user).can_publish()
         return self._publishable[neighborhood.pk]
 
-    def prepare(self, table, report):
-
-        places = Places(self.locale)
-        categories = Categories(self.locale)
-        allowed = self.allowed_area_ids()
-        contractors = {plain(c.name): c for c in Contractor.objects.filter(locale=self.locale)}
-        codes = {_text(row.get("codigo")) for _n, row in table.rows} - {""}
-        existing = {
+    def load_existing(self, table):
+        self.contractors = {plain(c.name): c for c in Contractor.objects.filter(locale=self.locale)}
+        codes = {cell_text(row.get("codigo")) for _n, row in table.rows} - {""}
+        self.existing = {
             work.project_code: work
             for work in PublicWorkPage.objects.filter(locale=self.locale, project_code__in=codes).select_related(
                 "contractor"
             )
         }
-        present = {name for name, column in self.FIELDS.items() if column in table.headers}
-        status_names = dict(STATUS_NAMES)
+        self.status_names = dict(STATUS_NAMES)
         for status in WorkStatus:
-            status_names[plain(status.value)] = status.value
-            status_names[plain(status.value.replace("_", " "))] = status.value
-            status_names[plain(str(status.label))] = status.value
+            self.status_names[plain(status.value)] = status.value
+            self.status_names[plain(status.value.replace("_", " "))] = status.value
+            self.status_names[plain(str(status.label))] = status.value
 
-        plan, seen = [], {}
-        for number, row in self.progress(table.rows, total=len(table.rows), desc=_("Checking")):
-            reader = RowReader(report, number, row)
-            code = reader.text("codigo", required=True, max_length=40)
-            _submunicipality, neighborhood = self.find_area(reader, places)
-            if neighborhood is None and not reader.failed:
-                reader.error("barrio", _("This value is required."))
-            if neighborhood is not None:
-                if allowed is not None and neighborhood.pk not in allowed:
-                    reader.error("barrio", _("You may not import into “%(area)s”: it is not your area.") % {
-                        "area": neighborhood.title
-                    })
-                elif not self.may_publish_in(neighborhood):
-                    reader.error("barrio", _("You may not publish works in “%(area)s”: ask the area's reviewers to import this file.") % {
-                        "area": neighborhood.title
-                    })
-            category_name = reader.text("categoria", required=True)
-            category = categories.find(category_name) if category_name else None
-            if category_name and category is None:
-                reader.error("categoria", _("Unknown category “%(value)s” (use its code or Spanish name).") % {
-                    "value": category_name
-                })
-            status_name = reader.text("estado", required=True)
-            status = status_names.get(plain(status_name)) if status_name else None
-            if status_name and status is None:
-                reader.error("estado", _("Unknown status “%(value)s”: use planificada, en ejecución, paralizada, concluida or cancelada.") % {
-                    "value": status_name
-                })
-            values = {
-                "title": reader.text("titulo", required=True, max_length=255),
-                "category_id": category.pk if category else None,
-                "status": status,
-                "progress": reader.parse("avance", parse_integer, 0, 100, default=0),
-                "budget": reader.parse("presupuesto", parse_amount, required=True),
-                "amount_executed": reader.parse("monto_ejecutado", parse_amount, default=Decimal("0.00")),
-                "contractor": reader.text("contratista", max_length=200),
-                "planned_start": reader.parse("inicio_previsto", parse_date),
-                "planned_end": reader.parse("fin_previsto", parse_date),
-                "actual_start": reader.parse("inicio_real", parse_date),
-                "actual_end": reader.parse("fin_real", parse_date),
-                "latitude": reader.parse("latitud", parse_coordinate, 90),
-                "longitude": reader.parse("longitud", parse_coordinate, 180),
-                "summary": reader.text("resumen"),
-            }
-            if values["budget"] is not None and values["amount_executed"] is not None:
-                if values["amount_executed"] > values["budget"]:
-                    reader.error("monto_ejecutado", _("The amount executed (%(executed)s) is larger than the budget (%(budget)s).") % {
-                        "executed": values["amount_executed"],
-                        "budget": values["budget"],
-                    })
-            for start, end, column in (
-                ("planned_start", "planned_end", "fin_previsto"),
-                ("actual_start", "actual_end", "fin_real"),
-            ):
-                if values[start] and values[end] and values[end] < values[start]:
-                    reader.error(column, _("The end (%(end)s) is before the start (%(start)s).") % {
-                        "end": values[end].strftime("%d/%m/%Y"),
-                        "start": values[start].strftime("%d/%m/%Y"),
-                    })
-            has_latitude, has_longitude = reader.has("latitud"), reader.has("longitud")
-            if (values["latitude"] is None) != (values["longitude"] is None) and not reader.failed:
-                missing = "longitud" if values["longitude"] is None else "latitud"
-                if has_latitude and has_longitude:
-                    reader.error(missing, _("Give both the latitude and the longitude, or neither."))
-            work = existing.get(code)
-            if work is not None and neighborhood is not None and work.path[: -work.steplen] != neighborhood.path:
-                reader.error("barrio", _("The work %(code)s is in another neighbourhood; move it in the admin, not by import.") % {
-                    "code": code
-                })
-            if reader.failed:
-                continue
-            if code in seen:
-                reader.error("codigo", _("The code %(code)s is repeated: it is also in row %(first)s.") % {
-                    "code": code,
-                    "first": seen[code],
-                })
-                continue
-            seen[code] = number
+    def check_row(self, reader, code):
+        """(neighbourhood, the work that has the code or None, the work's values) of one row."""
+        _submunicipality, neighborhood = self.find_area(reader, self.places)
+        if neighborhood is None and not reader.failed:
+            reader.error("barrio", _("This value is required."))
+        if (
+            neighborhood is not None
+            and self.check_area(reader, neighborhood, "barrio")
+            and not self.may_publish_in(neighborhood)
+        ):
+            reader.error(
+                "barrio",
+                _("You may not publish works in “%(area)s”: ask the area's reviewers to import this file.")
+                % {"area": neighborhood.title},
+            )
+        category = self.category(reader)
+        status_name = reader.text("estado", required=True)
+        status = self.status_names.get(plain(status_name)) if status_name else None
+        if status_name and status is None:
+            reader.error(
+                "estado",
+                _("Unknown status “%(value)s”: use planificada, en ejecución, paralizada, concluida or cancelada.")
+                % {"value": status_name},
+            )
+        values = {
+            "title": reader.text("titulo", required=True, max_length=255),
+            "category_id": category.pk if category else None,
+            "status": status,
+            "progress": reader.parse("avance", parse_integer, 0, 100, default=0),
+            "budget": reader.parse("presupuesto", parse_amount, required=True),
+            "amount_executed": reader.parse("monto_ejecutado", parse_amount, default=Decimal("0.00")),
+            "contractor": reader.text("contratista", max_length=200),
+            "planned_start": reader.parse("inicio_previsto", parse_date),
+            "planned_end": reader.parse("fin_previsto", parse_date),
+            "actual_start": reader.parse("inicio_real", parse_date),
+            "actual_end": reader.parse("fin_real", parse_date),
+            "latitude": reader.parse("latitud", parse_coordinate, 90),
+            "longitude": reader.parse("longitud", parse_coordinate, 180),
+            "summary": reader.text("resumen"),
+        }
+        budget, executed = values["budget"], values["amount_executed"]
+        if budget is not None and executed is not None and executed > budget:
+            reader.error(
+                "monto_ejecutado",
+                _("The amount executed (%(executed)s) is larger than the budget (%(budget)s).")
+                % {"executed": values["amount_executed"], "budget": values["budget"]},
+            )
+        for start, end, column in (
+            ("planned_start", "planned_end", "fin_previsto"),
+            ("actual_start", "actual_end", "fin_real"),
+        ):
+            if values[start] and values[end] and values[end] < values[start]:
+                reader.error(
+                    column,
+                    _("The end (%(end)s) is before the start (%(start)s).")
+                    % {"end": values[end].strftime("%d/%m/%Y"), "start": values[start].strftime("%d/%m/%Y")},
+                )
+        if (values["latitude"] is None) != (values["longitude"] is None) and not reader.failed:
+            missing = "longitud" if values["longitude"] is None else "latitud"
+            if reader.has("latitud") and reader.has("longitud"):
+                reader.error(missing, _("Give both the latitude and the longitude, or neither."))
+        work = self.existing.get(code)
+        if work is not None and neighborhood is not None and work.path[: -work.steplen] != neighborhood.path:
+            reader.error(
+                "barrio",
+                _("The work %(code)s is in another neighbourhood; move it in the admin, not by import.")
+                % {"code": code},
+            )
+        return neighborhood, work, values
+
+    @staticmethod
+    def row_key(code, checked):
+        return code
+
+    @staticmethod
+    def repeated_message(code, first):
+        return _("The code %(code)s is repeated: it is also in row %(first)s.") % {"code": code, "first": first}
+
+    def plan(self, rows, report):
+        """The works to create and those that change, each with the fields to set (no query)."""
+        plan = []
+        for number, code, (neighborhood, work, values) in rows:
             label = f"{neighborhood.title} · {values['title']}"
             if work is None:
-                plan.append((number, code, neighborhood, None, values, sorted(present)))
+                plan.append((number, code, neighborhood, None, values, sorted(self.present)))
                 report.outcomes.append(Outcome(number, code, label, "created"))
                 continue
-            changes = [name for name in present if self._current(work, name) != values[name]]
-            plan.append((number, code, neighborhood, work, values, changes))
+            changes = [name for name in self.present if self._current(work, name) != values[name]]
+            if changes:
+                plan.append((number, code, neighborhood, work, values, changes))
             report.outcomes.append(
                 Outcome(number, code, label, "updated" if changes else "unchanged", [self.FIELDS[c] for c in changes])
             )
-        self._contractors = contractors
-        return [item for item in plan if item[3] is None or item[5]]
+        return plan
 
     @staticmethod
     def _current(work, name):
@@ -865,18 +559,16 @@ class WorksImporter(BaseImporter):
 
         if not name:
             return None
-        contractor = self._contractors.get(plain(name))
+        contractor = self.contractors.get(plain(name))
         if contractor is None:
             contractor = Contractor.objects.create(name=name, locale=self.locale)
-            self._contractors[plain(name)] = contractor
+            self.contractors[plain(name)] = contractor
         return contractor
 
     def apply(self, plan, report):
 
         parents = {}
-        for number, code, neighborhood, work, values, changes in self.progress(
-            plan, total=len(plan), desc=_("Saving")
-        ):
+        for number, code, neighborhood, work, values, changes in self.progress(plan, total=len(plan), desc=_("Saving")):
             try:
                 if work is None:
                     parent = parents.get(neighborhood.pk) or neighborhood.specific

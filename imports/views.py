@@ -25,9 +25,9 @@ from django.views.generic import FormView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from budgets.permissions import budget_line_policy
-from imports import importers as imports
+from imports import importers, tables
 
-TOKEN_SALT = "imports.upload"
+TOKEN_SALT = "imports.upload"  # noqa: S105 - a signing salt, not a secret
 TOKEN_MAX_AGE = 60 * 60
 FILE_MAX_AGE = 24 * 60 * 60
 PREVIEW_ROWS = 500
@@ -55,7 +55,7 @@ def may_import(user):
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=list(imports.KINDS.items()))
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=list(importers.KINDS.items()))
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet"),
         help_text=gettext_lazy("CSV (UTF-8 or Latin-1, comma or semicolon) or XLSX, at most 5 MB."),
@@ -64,9 +64,9 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
+        if upload.size > tables.MAX_FILE_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.") % {"size": imports.MAX_FILE_BYTES // (1024 * 1024)}
+                _("The file is larger than %(size)s MB.") % {"size": tables.MAX_FILE_BYTES // (1024 * 1024)}
             )
         if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
@@ -92,8 +92,8 @@ class ImportMixin(WagtailAdminTemplateMixin):
             token=token if report.ok else None,
             outcomes=outcomes[:PREVIEW_ROWS],
             hidden_outcomes=max(0, len(outcomes) - PREVIEW_ROWS),
-            kind_label=imports.KINDS[report.kind],
-            expected_headers=imports.IMPORTERS[report.kind].expected_headers(),
+            kind_label=importers.KINDS[report.kind],
+            expected_headers=importers.IMPORTERS[report.kind].expected_headers(),
         )
         return self.render_to_response(context)
 
@@ -104,14 +104,12 @@ class UploadView(ImportMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["columns"] = {
-            imports.KINDS[kind]: importer.columns for kind, importer in imports.IMPORTERS.items()
-        }
+        context["columns"] = {importers.KINDS[kind]: importer.columns for kind, importer in importers.IMPORTERS.items()}
         return context
 
     def form_valid(self, form):
         upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
-        content = upload.read(imports.MAX_FILE_BYTES + 1)
+        content = upload.read(tables.MAX_FILE_BYTES + 1)
         folder = upload_folder()
         _forget_old_uploads(folder)
         file_id = uuid.uuid4().hex
@@ -119,7 +117,7 @@ class UploadView(ImportMixin, FormView):
         token = signing.dumps(
             {"id": file_id, "kind": kind, "name": upload.name, "user": self.request.user.pk}, salt=TOKEN_SALT
         )
-        report = imports.import_file(kind, content, upload.name, user=self.request.user, dry_run=True)
+        report = importers.import_file(kind, content, upload.name, user=self.request.user, dry_run=True)
         self.template_name = "imports/admin/import_preview.html"
         return self.render_preview(report, token)
 
@@ -134,13 +132,13 @@ class ConfirmView(ImportMixin, View):
         except signing.BadSignature:
             messages.error(request, _("This import has expired or is not valid: upload the file again."))
             return redirect("imports_upload")
-        if data.get("user") != request.user.pk or data.get("kind") not in imports.IMPORTERS:
+        if data.get("user") != request.user.pk or data.get("kind") not in importers.IMPORTERS:
             raise PermissionDenied
         stored = upload_folder() / f"{data['id']}.upload"
         if not stored.is_file():
             messages.error(request, _("This import has already been done or has expired: upload the file again."))
             return redirect("imports_upload")
-        report = imports.import_file(data["kind"], stored.read_bytes(), data["name"], user=request.user)
+        report = importers.import_file(data["kind"], stored.read_bytes(), data["name"], user=request.user)
         if not report.ok:
             return self.render_preview(report)
         stored.unlink(missing_ok=True)
@@ -148,7 +146,7 @@ class ConfirmView(ImportMixin, View):
             request,
             _("%(name)s imported: %(summary)s") % {"name": data["name"], "summary": report.summary()},
         )
-        if data["kind"] == imports.BUDGET:
+        if data["kind"] == importers.BUDGET:
             return redirect("budget_lines:index")
         return redirect("imports_upload")
 

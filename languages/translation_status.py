@@ -136,7 +136,9 @@ def render(statuses, show_missing=True, limit=15):
     for status in statuses:
         interface, pages = status.interface, status.pages
         interface_cell = (
-            f"{interface.translated}/{interface.total} {percent(interface.share)}" if interface.catalog else "no catalog"
+            f"{interface.translated}/{interface.total} {percent(interface.share)}"
+            if interface.catalog
+            else "no catalog"
         )
         note = ""
         if status.code == settings.LANGUAGE_CODE:

@@ -106,7 +106,12 @@ class Projection:
 
     def __init__(self, west, south, east, north):
         if east - west < 1e-9 and north - south < 1e-9:
-            west, east, south, north = west - POINT_MARGIN, east + POINT_MARGIN, south - POINT_MARGIN, north + POINT_MARGIN
+            west, east, south, north = (
+                west - POINT_MARGIN,
+                east + POINT_MARGIN,
+                south - POINT_MARGIN,
+                north + POINT_MARGIN,
+            )
         self.west, self.north = west, north
         self.k = math.cos(math.radians((south + north) / 2))
         width, height = max((east - west) * self.k, 1e-9), max(north - south, 1e-9)

@@ -30,18 +30,10 @@ def _is_number(value):
 
 def _validate_ring(ring):
     if not isinstance(ring, list) or len(ring) < 4:
-        raise ValidationError(
-            _("Each ring of the polygon needs at least four positions (the last repeats the first).")
-        )
+        raise ValidationError(_("Each ring of the polygon needs at least four positions (the last repeats the first)."))
     for position in ring:
-        if (
-            not isinstance(position, list)
-            or len(position) < 2
-            or not all(_is_number(c) for c in position[:2])
-        ):
-            raise ValidationError(
-                _("Each position must be a pair of numbers: [longitude, latitude].")
-            )
+        if not isinstance(position, list) or len(position) < 2 or not all(_is_number(c) for c in position[:2]):
+            raise ValidationError(_("Each position must be a pair of numbers: [longitude, latitude]."))
         lng, lat = position[0], position[1]
         if not -180 <= lng <= 180 or not -90 <= lat <= 90:
             raise ValidationError(
@@ -52,9 +44,7 @@ def _validate_ring(ring):
                 params={"lng": lng, "lat": lat},
             )
     if ring[0][:2] != ring[-1][:2]:
-        raise ValidationError(
-            _("The polygon is not closed: its last position must repeat its first.")
-        )
+        raise ValidationError(_("The polygon is not closed: its last position must repeat its first."))
     if len({tuple(position[:2]) for position in ring}) < 3:
         raise ValidationError(
             _("Each ring of the polygon needs at least three different positions: this one is a line or a point.")
@@ -77,7 +67,7 @@ def validate_boundary(value):
     if value in (None, ""):
         return
     if not isinstance(value, dict):
-        raise ValidationError(_("The boundary must be a GeoJSON object, e.g. {\"type\": \"Polygon\", ...}."))
+        raise ValidationError(_('The boundary must be a GeoJSON object, e.g. {"type": "Polygon", ...}.'))
     geometry = value.get("geometry") if value.get("type") == "Feature" else value
     if not isinstance(geometry, dict) or geometry.get("type") not in POLYGON_TYPES:
         raise ValidationError(
@@ -243,9 +233,7 @@ def point_in_polygons(longitude, latitude, polygons):
     for outline, *holes in polygons:
         if _on_ring(longitude, latitude, outline) or any(_on_ring(longitude, latitude, h) for h in holes):
             return True
-        if _inside_ring(longitude, latitude, outline) and not any(
-            _inside_ring(longitude, latitude, h) for h in holes
-        ):
+        if _inside_ring(longitude, latitude, outline) and not any(_inside_ring(longitude, latitude, h) for h in holes):
             return True
     return False
 

@@ -199,7 +199,9 @@ class Export:
         """The published works inside the area, as dicts, newest data date first computed apart."""
 
         neighbourhood_paths = [
-            area.path for area in summary.areas_in(self.area, self.areas).values() if area.scope == summary.SCOPE_NEIGHBORHOOD
+            area.path
+            for area in summary.areas_in(self.area, self.areas).values()
+            if area.scope == summary.SCOPE_NEIGHBORHOOD
         ]
         queryset = (
             PublicWorkPage.objects.live()
@@ -226,7 +228,11 @@ class Export:
         for row in rows:
             neighbourhood = by_path[row["path"][:-steplen]]
             submunicipality = by_path[row["path"][: -2 * steplen]]
-            over = row["budget"] is not None and row["amount_executed"] is not None and row["amount_executed"] > row["budget"]
+            over = (
+                row["budget"] is not None
+                and row["amount_executed"] is not None
+                and row["amount_executed"] > row["budget"]
+            )
             yield {
                 "id": row["id"],
                 "project_code": row["project_code"],
@@ -271,9 +277,7 @@ class Export:
             "work__project_code",
         ]  # fmt: skip
         rows = (
-            queryset.order_by("-fiscal_year", "area_id", "code", "id")
-            .values(*fields)
-            .iterator(chunk_size=CHUNK_SIZE)
+            queryset.order_by("-fiscal_year", "area_id", "code", "id").values(*fields).iterator(chunk_size=CHUNK_SIZE)
         )
         steplen = Page.steplen
         by_path = {area.path: area for area in self.areas.values()}
@@ -434,12 +438,19 @@ def _works(export):
     data_updated = export.works_data_date(queryset)
     meta = export.metadata(data_updated)
     if export.fmt == "csv":
-        return _response(export, stream_csv(WORK_COLUMNS, export.work_rows(queryset)), "text/csv; charset=utf-8; header=present", data_updated)
+        return _response(
+            export,
+            stream_csv(WORK_COLUMNS, export.work_rows(queryset)),
+            "text/csv; charset=utf-8; header=present",
+            data_updated,
+        )
     if export.fmt == "csv-metadata.json":
         return _csvw(export, WORK_COLUMNS, meta, data_updated)
     if export.fmt == "json":
         items = (_json_item(row) for row in export.work_rows(queryset))
-        return _response(export, stream_json_document(meta, "items", items), "application/json", data_updated, attachment=False)
+        return _response(
+            export, stream_json_document(meta, "items", items), "application/json", data_updated, attachment=False
+        )
     # GeoJSON: the works that have a location, as points.
     located = queryset.filter(latitude__isnull=False, longitude__isnull=False)
     features = (_point_feature(row) for row in export.work_rows(located))
@@ -458,11 +469,18 @@ def _lines(export):
     data_updated = export.generated_at
     meta = export.metadata(data_updated)
     if export.fmt == "csv":
-        return _response(export, stream_csv(LINE_COLUMNS, export.line_rows(queryset)), "text/csv; charset=utf-8; header=present", data_updated)
+        return _response(
+            export,
+            stream_csv(LINE_COLUMNS, export.line_rows(queryset)),
+            "text/csv; charset=utf-8; header=present",
+            data_updated,
+        )
     if export.fmt == "csv-metadata.json":
         return _csvw(export, LINE_COLUMNS, meta, data_updated)
     items = (_json_item(row) for row in export.line_rows(queryset))
-    return _response(export, stream_json_document(meta, "items", items), "application/json", data_updated, attachment=False)
+    return _response(
+        export, stream_json_document(meta, "items", items), "application/json", data_updated, attachment=False
+    )
 
 
 def _areas(export):
@@ -497,7 +515,12 @@ def _areas(export):
             properties["url"] = summary.page_url_from_path(export.home_url, row["url_path"])
             properties["budget_url"] = properties["url"] + "presupuesto/"
             properties["works_url"] = request.build_absolute_uri(file_url(scope, "obras", "geojson", row["id"]))
-            yield {"type": "Feature", "id": row["id"], "geometry": boundary_geometry(boundary), "properties": properties}
+            yield {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": boundary_geometry(boundary),
+                "properties": properties,
+            }
 
     return _response(
         export,
@@ -530,6 +553,10 @@ def _csvw(export, columns, meta, data_updated):
         },
     }
     response = _response(
-        export, iter([json.dumps(document, ensure_ascii=False, indent=2).encode()]), "application/csvm+json", data_updated, attachment=False
+        export,
+        iter([json.dumps(document, ensure_ascii=False, indent=2).encode()]),
+        "application/csvm+json",
+        data_updated,
+        attachment=False,
     )
     return response

@@ -9,7 +9,7 @@ The feeds are routes of the area pages (``<page url>feed/rss/`` and ``<page url>
 language's page tree: items are that tree's pages (translations, or aliases of the Spanish pages
 where nothing is translated yet), their links go to the pages in that language and the words the
 portal adds ("New work: …") are in that language. Only live pages outside private sections appear
-(nor aliases of private pages: see ``home.sitemap.public_pages``); an area that is itself a draft
+(nor other language versions of private pages: ``home.visibility``); an area that is itself a draft
 or private has no feed (Wagtail's serving rules apply to the route).
 
 Each kind of item comes from one *item source*: a function ``(area, request, limit) -> [FeedItem]``

@@ -1,4 +1,4 @@
-""""Print bulletin" for a neighbourhood, from the page listing and the page's header."""
+""" "Print bulletin" for a neighbourhood, from the page listing and the page's header."""
 
 from django.utils.translation import gettext_lazy as _
 

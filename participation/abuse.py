@@ -212,9 +212,9 @@ def limit_lengths(form):
             if field.max_length is None or field.max_length > limit:
                 field.max_length = limit
             # Django's own validator (built with the original max_length) is replaced by ours.
-            field.validators = [
-                v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)
-            ] + [_MaxLength(field.max_length)]
+            field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)] + [
+                _MaxLength(field.max_length)
+            ]
             if not isinstance(field.widget, forms.HiddenInput):
                 field.widget.attrs["maxlength"] = str(field.max_length)
         elif isinstance(field, forms.DecimalField | forms.IntegerField | forms.FloatField):

@@ -101,7 +101,9 @@ class ParticipationFormMixin(models.Model):
         ),
     )
     thank_you_text = RichTextField(
-        _("thank-you message"), blank=True, features=RICH_TEXT_FEATURES,
+        _("thank-you message"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
         help_text=_("Shown after a resident sends the form."),
     )
 
@@ -113,11 +115,7 @@ class ParticipationFormMixin(models.Model):
         fields = self.get_form_fields()
         if any(field.personal_data for field in fields) and not self.personal_data_notice.strip():
             raise ValidationError(
-                {
-                    "personal_data_notice": _(
-                        "This form asks for personal data: say why and for how long it is kept."
-                    )
-                }
+                {"personal_data_notice": _("This form asks for personal data: say why and for how long it is kept.")}
             )
 
     def get_submission_class(self):
@@ -150,7 +148,6 @@ class ParticipationFormMixin(models.Model):
         """The page submissions are stored on: the Spanish original of this form (or itself).
         Worked out once per page object (a request asks for it more than once)."""
         if "_original_page" not in self.__dict__:
-
             self._original_page = source_page(self) or self
         return self._original_page
 
@@ -161,20 +158,19 @@ class ParticipationFormMixin(models.Model):
         """The staff's merged list of every language version, with the participation columns."""
         from participation.views.submissions import ParticipationSubmissionsListView  # an admin view of these pages
 
-
         return ParticipationSubmissionsListView
 
 
 # What every form page's editor fills in after its own fields: the questions, the personal-data
 # notice, the thank-you and who on the area's team is told.
 FORM_PANELS = [
-        InlinePanel("form_fields", label=_("Form fields")),
-        FieldPanel("personal_data_notice"),
-        FieldPanel("thank_you_text"),
-        MultiFieldPanel(
-            [FieldPanel("to_address"), FieldPanel("from_address"), FieldPanel("subject")],
-            heading=_("E-mail to the area's team"),
-        ),
+    InlinePanel("form_fields", label=_("Form fields")),
+    FieldPanel("personal_data_notice"),
+    FieldPanel("thank_you_text"),
+    MultiFieldPanel(
+        [FieldPanel("to_address"), FieldPanel("from_address"), FieldPanel("subject")],
+        heading=_("E-mail to the area's team"),
+    ),
 ]
 
 # Fields shared by every language version of a form page: dates, addresses, settings.
@@ -195,17 +191,23 @@ class ConsultationPage(ParticipationFormMixin, AbstractEmailForm):
 
     question = models.CharField(_("question"), max_length=300)
     context = RichTextField(
-        _("context"), blank=True, features=RICH_TEXT_FEATURES,
+        _("context"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
         help_text=_("What residents need to know to answer: the problem, the options, the budget."),
     )
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
     results_summary = RichTextField(
-        _("results"), blank=True, features=RICH_TEXT_FEATURES,
+        _("results"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
         help_text=_("After closing: what residents answered, in figures and words."),
     )
     response = RichTextField(
-        _("the municipality's response"), blank=True, features=RICH_TEXT_FEATURES,
+        _("the municipality's response"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
         help_text=_("After closing: what we heard and what we will do."),
     )
 

@@ -46,8 +46,8 @@ from wagtail.models import Page
 
 from home.visibility import public_pages
 from languages.sources import source_page
-from participation import abuse
 from neighborhoods.models import EmbeddedFeedbackMixin
+from participation import abuse
 from participation.models import Channel, FeedbackFormPage, Submission
 from participation.tasks import notify_team
 
@@ -293,7 +293,7 @@ def serve(page, request):
         response = render_form_page(
             page, request, form, about=about, refusal=abuse.rate_limit_message(request, scope), status=429
         )
-        response["Retry-After"] = str(abuse.retry_after(request, scope))  # G5: when to send again, in seconds
+        response["Retry-After"] = str(abuse.retry_after(request, scope))  # when to send again, in seconds
         return response
     store_submission(page, form, fields=fields, about_page=(source_page(about) or about) if about is not None else None)
     return thank(page, request, about)

@@ -35,9 +35,11 @@ def recipients_for(page):
     team = team_for_page(page)
     if team is None:
         return []
-    people = get_user_model().objects.filter(
-        Q(groups=team.editors_id) | Q(groups=team.reviewers_id), is_active=True
-    ).exclude(email="")
+    people = (
+        get_user_model()
+        .objects.filter(Q(groups=team.editors_id) | Q(groups=team.reviewers_id), is_active=True)
+        .exclude(email="")
+    )
     return sorted(set(people.values_list("email", flat=True)))
 
 
@@ -61,7 +63,8 @@ def message_for(submission):
         lines = [
             gettext("A resident answered “%(form)s”.") % {"form": page.title},
             "",
-            gettext("Received: %(when)s") % {"when": date_format(timezone.localtime(submission.submit_time), "DATETIME_FORMAT")},
+            gettext("Received: %(when)s")
+            % {"when": date_format(timezone.localtime(submission.submit_time), "DATETIME_FORMAT")},
             gettext("Language: %(language)s") % {"language": submission.get_language_display()},
             gettext("Channel: %(channel)s") % {"channel": submission.get_channel_display()},
         ]

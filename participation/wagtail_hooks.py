@@ -35,7 +35,7 @@ def register_assisted_submission_urls():
 
 @hooks.register("register_page_listing_more_buttons")
 def record_submission_button(page, user, next_url=None):
-    """"Record a submission" in a consultation's or feedback form's "More" menu, for its team."""
+    """ "Record a submission" in a consultation's or feedback form's "More" menu, for its team."""
 
     if not issubclass(page.specific_class or type(page), (ConsultationPage, FeedbackFormPage)):
         return []

@@ -62,9 +62,13 @@ class Areas:
         exact = self.by_end.get(words, set())
         begun = set()
         if len(words) >= MIN_PREFIX_LENGTH:
-            begun = {area for end, area in self.by_end_start.get(words[:MIN_PREFIX_LENGTH], ()) if end.startswith(words)}
+            begun = {
+                area for end, area in self.by_end_start.get(words[:MIN_PREFIX_LENGTH], ()) if end.startswith(words)
+            }
         ranked = [(0, area) for area in exact] + [(1, area) for area in begun - exact]
-        return [area for _rank, area in sorted(ranked, key=lambda item: (item[0], item[1].depth, item[1].title, item[1].pk))]
+        return [
+            area for _rank, area in sorted(ranked, key=lambda item: (item[0], item[1].depth, item[1].title, item[1].pk))
+        ]
 
     def get(self, raw_id):
         """The area with id ``raw_id`` (as typed in an address), or None."""

@@ -370,7 +370,9 @@ class LanguageAwareQueryCompiler(PostgresSearchQueryCompiler):
         that vector for every row found, thousands for a common word, before ranking and keeping
         ten (and sent those ten's vectors to Python, unused). Filtering on an alias costs nothing.
         """
-        if isinstance(self.query, (MatchAll, Fuzzy)) or (isinstance(self.query, Not) and isinstance(self.query.subquery, MatchAll)):
+        if isinstance(self.query, (MatchAll, Fuzzy)) or (
+            isinstance(self.query, Not) and isinstance(self.query.subquery, MatchAll)
+        ):
             return super().search(config, start, stop, score_field=score_field, backend=backend)
         search_query = self.build_tsquery(self.query, config=config)
         vectors = self.get_search_vectors(search_query)
@@ -424,7 +426,16 @@ def found_rows(results, index_only=None):
 
 #: The columns of each page shown that a result reads (``search.results.describe``), besides
 #: the text its index row was made of (``index_text``).
-SHOWN_PAGE_COLUMNS = {"title", "url_path", "path", "depth", "locale_id", "alias_of_id", "content_type_id", "search_description"}
+SHOWN_PAGE_COLUMNS = {
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "locale_id",
+    "alias_of_id",
+    "content_type_id",
+    "search_description",
+}
 
 
 @cache_result

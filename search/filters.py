@@ -44,6 +44,7 @@ RESULT_TYPES = (
     ResultType("barrio", _("Neighbourhoods"), ("neighborhoods.NeighborhoodPage", "neighborhoods.SubmunicipalityPage")),
 )
 
+
 def public(queryset):
     """The pages of ``queryset`` that are not private (``home.visibility``'s rule, kept in memory)."""
     return queryset.exclude(held("private", private_q))

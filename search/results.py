@@ -173,7 +173,9 @@ def promotions(query, locale):
     # The promoted pages themselves, specific, live and public, in one query per page type.
     ids = [page.pk for _promotion, page in shown if page is not None]
     visible = public(Page.objects.live()).filter(pk__in=ids).specific().in_bulk() if ids else {}
-    return [(promotion, visible[page.pk] if page else None) for promotion, page in shown if not page or page.pk in visible]
+    return [
+        (promotion, visible[page.pk] if page else None) for promotion, page in shown if not page or page.pk in visible
+    ]
 
 
 def promoted_queries():
@@ -335,4 +337,3 @@ def category_named(code, locale):
         return None
     candidates = {c.locale_id: c for c in WorkCategory.objects.filter(code=code)}
     return candidates.get(locale.pk) or candidates.get(source_locale().pk) or next(iter(candidates.values()), None)
-

@@ -121,4 +121,3 @@ def _without_repeats(items):
             seen.add(key)
             kept.append(item)
     return kept
-

@@ -148,9 +148,7 @@ def _open_language_tree(group, home):
 
 def _source_title(page):
     """The area's name in the default language when that copy exists, else this copy's."""
-    source = (
-        type(page).objects.filter(translation_key=page.translation_key, locale=Locale.get_default()).first()
-    )
+    source = type(page).objects.filter(translation_key=page.translation_key, locale=Locale.get_default()).first()
     return (source or page).title
 
 

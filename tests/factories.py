@@ -242,8 +242,12 @@ CONSULTATION_QUESTIONS = (
 def form_fields(model, questions=CONSULTATION_QUESTIONS):
     return [
         model(
-            clean_name=name, label=label, field_type=field_type, choices=choices,
-            required=not personal, personal_data=personal,
+            clean_name=name,
+            label=label,
+            field_type=field_type,
+            choices=choices,
+            required=not personal,
+            personal_data=personal,
         )
         for name, label, field_type, choices, personal in questions
     ]
@@ -284,15 +288,11 @@ def submission(page, submitted_at=None, language="es", channel="web", **data):
     """A stored submission of the form ``page`` (on its Spanish original) with answers ``data``."""
     from participation.models import Submission
 
-    item = Submission.objects.create(
-        page=page.original_page(), form_data=data, language=language, channel=channel
-    )
+    item = Submission.objects.create(page=page.original_page(), form_data=data, language=language, channel=channel)
     if submitted_at is not None:
         Submission.objects.filter(pk=item.pk).update(submit_time=submitted_at)
         item.refresh_from_db()
     return item
-
-
 
 
 # ---- Participation: embedded feedback (helper "public", P5) ------------------------------------

@@ -76,16 +76,12 @@ def filter_works(request, works):
     if category and category not in categories:
         # An id is accepted too, in any language of the category.
         by_id = {
-            str(pk): work.display_category.code
-            for work in works
-            for pk in (work.category_id, work.display_category.pk)
+            str(pk): work.display_category.code for work in works for pk in (work.category_id, work.display_category.pk)
         }
         if category in by_id:
             category = by_id[category]
         else:
-            notes.append(
-                _("No work here is in the category “%(value)s”: it was ignored.") % {"value": category[:40]}
-            )
+            notes.append(_("No work here is in the category “%(value)s”: it was ignored.") % {"value": category[:40]})
             category = ""
 
     in_category = [work for work in works if not category or work.display_category.code == category]

@@ -9,35 +9,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('works', '0001_initial'),
+        ("works", "0001_initial"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='fiscal year')),
-                ('code', models.CharField(help_text="The line's code in the municipal budget, e.g. 'PRE-2026-0031'.", max_length=40, verbose_name='code')),
-                ('description', models.CharField(max_length=255, verbose_name='description')),
-                ('amount_allocated', models.DecimalField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount allocated (Bs)')),
-                ('amount_executed', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount executed (Bs)')),
-                ('funding_source', models.CharField(blank=True, help_text='e.g. IDH, coparticipación tributaria, recursos propios', max_length=120, verbose_name='funding source')),
-                ('area', models.ForeignKey(help_text='The neighbourhood, or the submunicipality for lines that serve the whole area.', limit_choices_to={'content_type__app_label': 'neighborhoods', 'content_type__model__in': ('neighborhoodpage', 'submunicipalitypage')}, on_delete=django.db.models.deletion.PROTECT, related_name='budget_lines', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='area')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='works.workcategory', verbose_name='category')),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='funding_lines', to='works.publicworkpage', verbose_name='public work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="fiscal year",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="The line's code in the municipal budget, e.g. 'PRE-2026-0031'.",
+                        max_length=40,
+                        verbose_name="code",
+                    ),
+                ),
+                ("description", models.CharField(max_length=255, verbose_name="description")),
+                (
+                    "amount_allocated",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="amount allocated (Bs)",
+                    ),
+                ),
+                (
+                    "amount_executed",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="amount executed (Bs)",
+                    ),
+                ),
+                (
+                    "funding_source",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. IDH, coparticipación tributaria, recursos propios",
+                        max_length=120,
+                        verbose_name="funding source",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        help_text="The neighbourhood, or the submunicipality for lines that serve the whole area.",
+                        limit_choices_to={
+                            "content_type__app_label": "neighborhoods",
+                            "content_type__model__in": ("neighborhoodpage", "submunicipalitypage"),
+                        },
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="budget_lines",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="works.workcategory",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="funding_lines",
+                        to="works.publicworkpage",
+                        verbose_name="public work",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'budget line',
-                'verbose_name_plural': 'budget lines',
-                'ordering': ['-fiscal_year', 'code'],
-                'indexes': [models.Index(fields=['fiscal_year', 'area'], name='budgets_bud_fiscal__b48f29_idx')],
-                'constraints': [models.UniqueConstraint(fields=('area', 'fiscal_year', 'code'), name='unique_budget_line_code_per_area_year')],
+                "verbose_name": "budget line",
+                "verbose_name_plural": "budget lines",
+                "ordering": ["-fiscal_year", "code"],
+                "indexes": [models.Index(fields=["fiscal_year", "area"], name="budgets_bud_fiscal__b48f29_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area", "fiscal_year", "code"), name="unique_budget_line_code_per_area_year"
+                    )
+                ],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),

@@ -35,9 +35,7 @@ def create_locales_and_home(apps, schema_editor):
         intro="Lo que pasa en tu barrio: obras, presupuestos, consultas y noticias.",
     )
     Site.objects.all().delete()
-    Site.objects.create(
-        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Mi Barrio"
-    )
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Mi Barrio")
     Page.objects.filter(depth=1).update(numchild=1)
 
 

@@ -28,11 +28,8 @@ def synchronise_from_spanish(apps, schema_editor):
 
 
 def stop_synchronising(apps, schema_editor):
-    Locale = apps.get_model("wagtailcore", "Locale")
     LocaleSynchronization = apps.get_model("wagtail_localize", "LocaleSynchronization")
-    LocaleSynchronization.objects.filter(
-        locale__language_code__in=TARGETS, sync_from__language_code=SOURCE
-    ).delete()
+    LocaleSynchronization.objects.filter(locale__language_code__in=TARGETS, sync_from__language_code=SOURCE).delete()
 
 
 class Migration(migrations.Migration):

@@ -22,7 +22,9 @@ def money(amount):
     if amount is None:
         return format_html('<span class="money">{}</span>', DASH)
     return format_html(
-        '<span class="money"><abbr title="{}">Bs</abbr>&nbsp;{}</span>', gettext("bolivianos"), floatformat(amount, "2g")
+        '<span class="money"><abbr title="{}">Bs</abbr>&nbsp;{}</span>',
+        gettext("bolivianos"),
+        floatformat(amount, "2g"),
     )
 
 

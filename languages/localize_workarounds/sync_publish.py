@@ -1,4 +1,4 @@
-""""Sync translated pages" publishes only for someone allowed to publish every translation.
+""" "Sync translated pages" publishes only for someone allowed to publish every translation.
 
 The bug (wagtail-localize 1.14.5, ``wagtail_localize.views.update_translations.
 UpdateTranslationsView``): the view checks only the ``wagtail_localize.submit_translation``

@@ -11,79 +11,302 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('participation', '0001_initial'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("participation", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NeighborhoodPage',
+            name="NeighborhoodPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('boundary', models.JSONField(blank=True, help_text='GeoJSON Polygon or MultiPolygon, longitude first: {"type": "Polygon", "coordinates": [[[-68.13, -16.50], ...]]}', null=True, verbose_name='boundary')),
-                ('bbox_west', models.FloatField(blank=True, db_index=True, editable=False, null=True)),
-                ('bbox_south', models.FloatField(blank=True, db_index=True, editable=False, null=True)),
-                ('bbox_east', models.FloatField(blank=True, db_index=True, editable=False, null=True)),
-                ('bbox_north', models.FloatField(blank=True, db_index=True, editable=False, null=True)),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('body', wagtail.fields.StreamField([('heading', 0), ('paragraph', 1), ('image', 2), ('link', 5)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'form_classname': 'title', 'label': 'Heading', 'max_length': 120, 'template': 'components/blocks/heading_block.html'}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'document-link'], 'label': 'Paragraph'}), 2: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Image', 'template': 'components/blocks/image_block.html'}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'Link text', 'max_length': 120}), 4: ('wagtail.blocks.URLBlock', (), {'label': 'Address'}), 5: ('wagtail.blocks.StructBlock', [[('text', 3), ('url', 4)]], {'label': 'Link'})}, verbose_name='body')),
-                ('center_latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('-90'), message='Latitude must be between -90 and 90.'), django.core.validators.MaxValueValidator(Decimal('90'), message='Latitude must be between -90 and 90.')], verbose_name='centre latitude')),
-                ('center_longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('-180'), message='Longitude must be between -180 and 180.'), django.core.validators.MaxValueValidator(Decimal('180'), message='Longitude must be between -180 and 180.')], verbose_name='centre longitude')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('council_name', models.CharField(blank=True, help_text='e.g. Junta Vecinal de Sopocachi', max_length=200, verbose_name='neighbourhood council')),
-                ('council_contact', models.CharField(blank=True, max_length=200, verbose_name='council contact person')),
-                ('council_phone', models.CharField(blank=True, max_length=40, verbose_name='council phone')),
-                ('council_email', models.EmailField(blank=True, max_length=254, verbose_name='council e-mail')),
-                ('feedback_form', models.ForeignKey(blank=True, help_text='A feedback form of this area to show at the bottom of the page (optional).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='participation.feedbackformpage', verbose_name='feedback form')),
-                ('image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='image')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True,
+                        help_text='GeoJSON Polygon or MultiPolygon, longitude first: {"type": "Polygon", "coordinates": [[[-68.13, -16.50], ...]]}',
+                        null=True,
+                        verbose_name="boundary",
+                    ),
+                ),
+                ("bbox_west", models.FloatField(blank=True, db_index=True, editable=False, null=True)),
+                ("bbox_south", models.FloatField(blank=True, db_index=True, editable=False, null=True)),
+                ("bbox_east", models.FloatField(blank=True, db_index=True, editable=False, null=True)),
+                ("bbox_north", models.FloatField(blank=True, db_index=True, editable=False, null=True)),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("heading", 0), ("paragraph", 1), ("image", 2), ("link", 5)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "form_classname": "title",
+                                    "label": "Heading",
+                                    "max_length": 120,
+                                    "template": "components/blocks/heading_block.html",
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "ol", "ul", "document-link"],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            2: (
+                                "wagtail.images.blocks.ImageBlock",
+                                [],
+                                {"label": "Image", "template": "components/blocks/image_block.html"},
+                            ),
+                            3: ("wagtail.blocks.CharBlock", (), {"label": "Link text", "max_length": 120}),
+                            4: ("wagtail.blocks.URLBlock", (), {"label": "Address"}),
+                            5: ("wagtail.blocks.StructBlock", [[("text", 3), ("url", 4)]], {"label": "Link"}),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "center_latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("-90"), message="Latitude must be between -90 and 90."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("90"), message="Latitude must be between -90 and 90."
+                            ),
+                        ],
+                        verbose_name="centre latitude",
+                    ),
+                ),
+                (
+                    "center_longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                Decimal("-180"), message="Longitude must be between -180 and 180."
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                Decimal("180"), message="Longitude must be between -180 and 180."
+                            ),
+                        ],
+                        verbose_name="centre longitude",
+                    ),
+                ),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="population")),
+                (
+                    "council_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Junta Vecinal de Sopocachi",
+                        max_length=200,
+                        verbose_name="neighbourhood council",
+                    ),
+                ),
+                (
+                    "council_contact",
+                    models.CharField(blank=True, max_length=200, verbose_name="council contact person"),
+                ),
+                ("council_phone", models.CharField(blank=True, max_length=40, verbose_name="council phone")),
+                ("council_email", models.EmailField(blank=True, max_length=254, verbose_name="council e-mail")),
+                (
+                    "feedback_form",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A feedback form of this area to show at the bottom of the page (optional).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="participation.feedbackformpage",
+                        verbose_name="feedback form",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="image",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'neighbourhood',
-                'verbose_name_plural': 'neighbourhoods',
+                "verbose_name": "neighbourhood",
+                "verbose_name_plural": "neighbourhoods",
             },
-            bases=(neighborhoods.models.places.AreaRoutesMixin, 'wagtailcore.page', models.Model),
+            bases=(neighborhoods.models.places.AreaRoutesMixin, "wagtailcore.page", models.Model),
         ),
         migrations.CreateModel(
-            name='NewsPage',
+            name="NewsPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('date', models.DateField(default=datetime.date.today, verbose_name='date')),
-                ('intro', models.TextField(blank=True, help_text='Shown in lists of news.', verbose_name='introduction')),
-                ('body', wagtail.fields.StreamField([('heading', 0), ('paragraph', 1), ('image', 2), ('link', 5)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'form_classname': 'title', 'label': 'Heading', 'max_length': 120, 'template': 'components/blocks/heading_block.html'}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'document-link'], 'label': 'Paragraph'}), 2: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Image', 'template': 'components/blocks/image_block.html'}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'Link text', 'max_length': 120}), 4: ('wagtail.blocks.URLBlock', (), {'label': 'Address'}), 5: ('wagtail.blocks.StructBlock', [[('text', 3), ('url', 4)]], {'label': 'Link'})}, verbose_name='body')),
-                ('feedback_form', models.ForeignKey(blank=True, help_text='A feedback form of this area to show at the bottom of the page (optional).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='participation.feedbackformpage', verbose_name='feedback form')),
-                ('image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='image')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("date", models.DateField(default=datetime.date.today, verbose_name="date")),
+                (
+                    "intro",
+                    models.TextField(blank=True, help_text="Shown in lists of news.", verbose_name="introduction"),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("heading", 0), ("paragraph", 1), ("image", 2), ("link", 5)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "form_classname": "title",
+                                    "label": "Heading",
+                                    "max_length": 120,
+                                    "template": "components/blocks/heading_block.html",
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "ol", "ul", "document-link"],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            2: (
+                                "wagtail.images.blocks.ImageBlock",
+                                [],
+                                {"label": "Image", "template": "components/blocks/image_block.html"},
+                            ),
+                            3: ("wagtail.blocks.CharBlock", (), {"label": "Link text", "max_length": 120}),
+                            4: ("wagtail.blocks.URLBlock", (), {"label": "Address"}),
+                            5: ("wagtail.blocks.StructBlock", [[("text", 3), ("url", 4)]], {"label": "Link"}),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "feedback_form",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A feedback form of this area to show at the bottom of the page (optional).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="participation.feedbackformpage",
+                        verbose_name="feedback form",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="image",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'news item',
-                'verbose_name_plural': 'news',
+                "verbose_name": "news item",
+                "verbose_name_plural": "news",
             },
-            bases=('wagtailcore.page', models.Model),
+            bases=("wagtailcore.page", models.Model),
         ),
         migrations.CreateModel(
-            name='SubmunicipalityPage',
+            name="SubmunicipalityPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('boundary', models.JSONField(blank=True, help_text='GeoJSON Polygon or MultiPolygon, longitude first: {"type": "Polygon", "coordinates": [[[-68.13, -16.50], ...]]}', null=True, verbose_name='boundary')),
-                ('bbox_west', models.FloatField(blank=True, db_index=True, editable=False, null=True)),
-                ('bbox_south', models.FloatField(blank=True, db_index=True, editable=False, null=True)),
-                ('bbox_east', models.FloatField(blank=True, db_index=True, editable=False, null=True)),
-                ('bbox_north', models.FloatField(blank=True, db_index=True, editable=False, null=True)),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('office_address', models.TextField(blank=True, verbose_name='office address')),
-                ('opening_hours', models.CharField(blank=True, help_text='e.g. Monday to Friday, 8:30–16:30', max_length=200, verbose_name='opening hours')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='image')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True,
+                        help_text='GeoJSON Polygon or MultiPolygon, longitude first: {"type": "Polygon", "coordinates": [[[-68.13, -16.50], ...]]}',
+                        null=True,
+                        verbose_name="boundary",
+                    ),
+                ),
+                ("bbox_west", models.FloatField(blank=True, db_index=True, editable=False, null=True)),
+                ("bbox_south", models.FloatField(blank=True, db_index=True, editable=False, null=True)),
+                ("bbox_east", models.FloatField(blank=True, db_index=True, editable=False, null=True)),
+                ("bbox_north", models.FloatField(blank=True, db_index=True, editable=False, null=True)),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("office_address", models.TextField(blank=True, verbose_name="office address")),
+                (
+                    "opening_hours",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Monday to Friday, 8:30–16:30",
+                        max_length=200,
+                        verbose_name="opening hours",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="image",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'submunicipality',
-                'verbose_name_plural': 'submunicipalities',
+                "verbose_name": "submunicipality",
+                "verbose_name_plural": "submunicipalities",
             },
-            bases=(neighborhoods.models.places.AreaRoutesMixin, 'wagtailcore.page', models.Model),
+            bases=(neighborhoods.models.places.AreaRoutesMixin, "wagtailcore.page", models.Model),
         ),
     ]

@@ -24,7 +24,12 @@ class NewsPage(EmbeddedFeedbackMixin, Page):
     date = models.DateField(_("date"), default=datetime.date.today)
     intro = models.TextField(_("introduction"), blank=True, help_text=_("Shown in lists of news."))
     image = models.ForeignKey(
-        get_image_model_string(), verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        get_image_model_string(),
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
@@ -35,7 +40,11 @@ class NewsPage(EmbeddedFeedbackMixin, Page):
         FieldPanel("body"),
         *EmbeddedFeedbackMixin.feedback_panels,
     ]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body"), index.FilterField("date")]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
     # Facts: the same in every language, and not overridable in the translation editor.
     override_translatable_fields = [
         SynchronizedField("date", overridable=False),

@@ -162,9 +162,7 @@ class SubmunicipalityPage(AreaRoutesMixin, BoundaryMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["neighborhoods"] = (
-            public_pages(NeighborhoodPage.objects.child_of(self)).order_by("title")
-        )
+        context["neighborhoods"] = public_pages(NeighborhoodPage.objects.child_of(self)).order_by("title")
         context["news"] = public_pages(NewsPage.objects.descendant_of(self)).order_by("-date", "-pk")[:10]
         return context
 
@@ -188,16 +186,26 @@ class NeighborhoodPage(AreaRoutesMixin, BoundaryMixin, EmbeddedFeedbackMixin, Pa
         related_name="+",
     )
     center_latitude = models.DecimalField(
-        _("centre latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("centre latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=latitude_validators,
     )
     center_longitude = models.DecimalField(
-        _("centre longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("centre longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=longitude_validators,
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     council_name = models.CharField(
-        _("neighbourhood council"), max_length=200, blank=True,
+        _("neighbourhood council"),
+        max_length=200,
+        blank=True,
         help_text=_("e.g. Junta Vecinal de Sopocachi"),
     )
     council_contact = models.CharField(_("council contact person"), max_length=200, blank=True)

@@ -93,8 +93,10 @@ class AssistedDetailsForm(forms.Form):
             closed = timezone.localdate(self.form_page.closes_at)
             if not opened <= received <= closed:
                 raise forms.ValidationError(
-                    _("This consultation was open from %(opens)s to %(closes)s: answers received on "
-                      "other days are not counted.")
+                    _(
+                        "This consultation was open from %(opens)s to %(closes)s: answers received on "
+                        "other days are not counted."
+                    )
                     % {"opens": date_format(opened), "closes": date_format(closed)}
                 )
         return received

@@ -141,10 +141,7 @@ class ParticipationSubmissionsListView(SubmissionsListView):
     def channel_counts(self):
         """(channel label, count) for every channel that has submissions, most first."""
         counts = (
-            self.original.get_submissions()
-            .values("channel")
-            .annotate(count=Count("pk"))
-            .order_by("-count", "channel")
+            self.original.get_submissions().values("channel").annotate(count=Count("pk")).order_by("-count", "channel")
         )
         labels = dict(Channel.choices)
         return [(labels.get(row["channel"], row["channel"]), row["count"]) for row in counts]

@@ -205,9 +205,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mibarrio@localhost")
 # Background tasks (django-tasks), such as telling an area's team of a new submission. The
 # immediate backend runs a task right after the submission is committed, in the same process;
 # a failing task is logged and never reaches the resident.
-TASKS = {
-    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
-}
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Mi Barrio"

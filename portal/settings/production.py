@@ -21,7 +21,9 @@ STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStati
 # compressing proxy in front. Below WhiteNoise, which sends its own precompressed static files.
 # Django's GZipMiddleware pads each response against BREACH.
 MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405 - a copy: base's list stays as it is
-MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "django.middleware.gzip.GZipMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "django.middleware.gzip.GZipMiddleware"
+)
 
 # HTTPS: the portal runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

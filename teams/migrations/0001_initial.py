@@ -5,29 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('wagtailcore', '0098_apitoken'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AreaTeam',
+            name="AreaTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('translation_key', models.UUIDField(unique=True, verbose_name='translation key of the submunicipality')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('collection', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.collection', verbose_name='collection')),
-                ('editors', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='auth.group', verbose_name='editors')),
-                ('reviewers', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='auth.group', verbose_name='reviewers')),
-                ('workflow', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.workflow', verbose_name='workflow')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "translation_key",
+                    models.UUIDField(unique=True, verbose_name="translation key of the submunicipality"),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "collection",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wagtailcore.collection",
+                        verbose_name="collection",
+                    ),
+                ),
+                (
+                    "editors",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="auth.group",
+                        verbose_name="editors",
+                    ),
+                ),
+                (
+                    "reviewers",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="auth.group",
+                        verbose_name="reviewers",
+                    ),
+                ),
+                (
+                    "workflow",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wagtailcore.workflow",
+                        verbose_name="workflow",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'area team',
-                'verbose_name_plural': 'area teams',
+                "verbose_name": "area team",
+                "verbose_name_plural": "area teams",
             },
         ),
     ]

@@ -24,6 +24,7 @@ from wagtail.models import Locale
 import pytest
 
 from tests import factories
+from tests.browser.participation import participation  # noqa: F401 - a fixture of the participation tests
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -124,8 +125,7 @@ def page(new_page):
 def axe_source():
     if not AXE_JS.exists():
         pytest.fail(
-            f"The accessibility tests need axe-core at {AXE_JS}: run `npm ci` (or `make test`) at the "
-            "project's root.",
+            f"The accessibility tests need axe-core at {AXE_JS}: run `npm ci` (or `make test`) at the project's root.",
             pytrace=False,
         )
     return AXE_JS.read_text(encoding="utf-8")

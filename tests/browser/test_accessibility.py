@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import BROWSER_TEST
-from tests.browser.participation import participation  # noqa: F401 (fixture)
 
 pytestmark = BROWSER_TEST
 
@@ -31,9 +30,7 @@ def page_types(city, language_code, participation):
 
 def axe_violations(page, axe_source):
     page.add_script_tag(content=axe_source)
-    result = page.evaluate(
-        "options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": WCAG_21_AA}}
-    )
+    result = page.evaluate("options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": WCAG_21_AA}})
     return [
         {
             "rule": violation["id"],

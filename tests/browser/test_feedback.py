@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from participation.models import Submission
 from tests.browser.conftest import BROWSER_TEST
-from tests.browser.participation import participation  # noqa: F401 (fixture)
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = BROWSER_TEST

@@ -24,7 +24,10 @@ pytestmark = BROWSER_TEST
 
 def square(west, south, size):
     east, north = west + size, south + size
-    return {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +41,23 @@ def mapped(live_site, django_db_blocker):
             area = factories.submunicipality("Zona del Mapa", boundary=square(-68.15, -16.52, 0.03))
             barrio = factories.neighborhood(area, "Barrio del Mapa", boundary=square(-68.14, -16.51, 0.01))
             roads = factories.category("Vías del mapa", code="vias-del-mapa")
-            building = factories.work(barrio, "Obra del mapa en curso", category=roads, status=WorkStatus.IN_PROGRESS,
-                                      latitude=Decimal("-16.507"), longitude=Decimal("-68.137"))
-            planned = factories.work(barrio, "Obra del mapa planificada", category=roads, status=WorkStatus.PLANNED,
-                                     progress=0, latitude=Decimal("-16.503"), longitude=Decimal("-68.133"))
+            building = factories.work(
+                barrio,
+                "Obra del mapa en curso",
+                category=roads,
+                status=WorkStatus.IN_PROGRESS,
+                latitude=Decimal("-16.507"),
+                longitude=Decimal("-68.137"),
+            )
+            planned = factories.work(
+                barrio,
+                "Obra del mapa planificada",
+                category=roads,
+                status=WorkStatus.PLANNED,
+                progress=0,
+                latitude=Decimal("-16.503"),
+                longitude=Decimal("-68.133"),
+            )
         yield SimpleNamespace(area=area, neighborhood=barrio, building=building, planned=planned)
         copies = Page.objects.filter(translation_key=area.translation_key).exclude(pk=area.pk)
         for page in copies:

@@ -124,11 +124,14 @@ def english(page):
 
 def test_categories_are_named_in_the_readers_language_falling_back_to_spanish(client, city):
     WorkCategory.objects.create(
-        name="Roads", code="roads", locale=Locale.objects.get(language_code="en"), translation_key=city["roads"].translation_key
+        name="Roads",
+        code="roads",
+        locale=Locale.objects.get(language_code="en"),
+        translation_key=city["roads"].translation_key,
     )
 
     page = html(client, budget_url(english(city["sopocachi"])))
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\"")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en"')
     assert "Roads" in page  # translated
     assert "Agua y saneamiento" in page  # not translated: Spanish
 
@@ -154,7 +157,9 @@ def test_lines_link_only_to_published_works(client, city):
     from works.models import PublicWorkPage
 
     published = factories.work(city["sopocachi"], "Graderías publicadas")
-    draft = PublicWorkPage(title="Obra en borrador", project_code="OB-B-1", category=city["roads"], budget=Decimal("1"), live=False)
+    draft = PublicWorkPage(
+        title="Obra en borrador", project_code="OB-B-1", category=city["roads"], budget=Decimal("1"), live=False
+    )
     city["sopocachi"].add_child(instance=draft)
     line(city["sopocachi"], 2026, city["roads"], "10.00", "0.00", work=published)
     line(city["sopocachi"], 2026, city["roads"], "10.00", "0.00", work=draft)

@@ -133,7 +133,9 @@ def test_the_works_list_filters_by_status_with_a_removable_active_filter(client,
 
     assert card_titles(markup) == ["Obra 03 de Sopocachi"]
     section = works_section(markup)
-    assert '<a href="?estado=completed#obras" aria-current="true">Completed <span class="count">(1)</span></a>' in section
+    assert (
+        '<a href="?estado=completed#obras" aria-current="true">Completed <span class="count">(1)</span></a>' in section
+    )
     assert "Showing 1 of 3 works" in text(section)
     assert '<a href="?#obras">Remove the filter “Completed”' in section
 
@@ -154,8 +156,13 @@ def test_the_works_list_filters_by_category_code_or_id_with_counts_per_filter(cl
     section = works_section(by_code)
     assert 'aria-current="true">Vías y calles <span class="count">(2)</span>' in section
     # Category links count within the chosen status, status links within the chosen category.
-    assert '<a href="?estado=in_progress&amp;categoria=vias#obras">In progress <span class="count">(1)</span></a>' in section
-    assert '<a href="?estado=completed&amp;categoria=vias#obras">Completed <span class="count">(1)</span></a>' in section
+    assert (
+        '<a href="?estado=in_progress&amp;categoria=vias#obras">In progress <span class="count">(1)</span></a>'
+        in section
+    )
+    assert (
+        '<a href="?estado=completed&amp;categoria=vias#obras">Completed <span class="count">(1)</span></a>' in section
+    )
     assert "Planned" not in section.split("By category")[0]
 
     both = en_html(client, barrio, "?estado=in_progress&categoria=vias")
@@ -163,7 +170,10 @@ def test_the_works_list_filters_by_category_code_or_id_with_counts_per_filter(cl
     section = works_section(both)
     assert '<a href="?categoria=vias#obras">Remove the filter “In progress”' in section
     assert '<a href="?estado=in_progress#obras">Remove the filter “Vías y calles”' in section
-    assert '<a href="?estado=in_progress&amp;categoria=parques#obras">Parques <span class="count">(1)</span></a>' in section
+    assert (
+        '<a href="?estado=in_progress&amp;categoria=parques#obras">Parques <span class="count">(1)</span></a>'
+        in section
+    )
 
 
 @pytest.mark.parametrize(

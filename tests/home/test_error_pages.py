@@ -28,8 +28,7 @@ def fail(request):
 
 
 urlpatterns = (
-    i18n_patterns(path("prohibido/", refuse), path("falla/", fail), prefix_default_language=True)
-    + portal_urlpatterns
+    i18n_patterns(path("prohibido/", refuse), path("falla/", fail), prefix_default_language=True) + portal_urlpatterns
 )
 
 

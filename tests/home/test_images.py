@@ -106,7 +106,12 @@ def test_the_admin_refuses_an_image_without_a_description_and_says_why(admin_cli
 
     response = admin_client.post(
         reverse("wagtailimages:add"),
-        {"title": "Plaza", "file": png_upload(), "description": "   ", "collection": Collection.get_first_root_node().pk},
+        {
+            "title": "Plaza",
+            "file": png_upload(),
+            "description": "   ",
+            "collection": Collection.get_first_root_node().pk,
+        },
     )
 
     assert response.status_code == 200

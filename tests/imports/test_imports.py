@@ -20,8 +20,9 @@ from wagtail.models import Locale, Revision
 import pytest
 
 from budgets.models import BudgetLine
-from imports import importers as imports
-from imports.importers import import_file, parse_amount, read_table
+from imports import tables
+from imports.importers import import_file
+from imports.tables import parse_amount, read_table
 from teams.models import AreaTeam
 from tests import factories
 from works.models import Contractor, PublicWorkPage
@@ -81,7 +82,7 @@ def test_amounts_in_bolivian_and_plain_formats(text, amount):
 
 @pytest.mark.parametrize("text", ["mil", "1.25.0", "12,34,5", "-5", "1,2,3.4.5", "3.14159"])
 def test_bad_amounts_are_refused(text):
-    with pytest.raises(imports.RowError):
+    with pytest.raises(tables.RowError):
         parse_amount(text)
 
 
@@ -89,16 +90,16 @@ def test_headers_are_matched_without_accents_or_case_and_semicolons_are_detected
     content = "Código;Gestión;Subalcaldía;Monto asignado\nX-1;2026;Centro;1.000,00\n".encode("cp1252")
     table = read_table(content, "planilla.csv")
     assert table.headers == ["codigo", "gestion", "subalcaldia", "monto_asignado"]
-    assert table.rows == [(2, {"codigo": "X-1", "gestion": "2026", "subalcaldia": "Centro", "monto_asignado": "1.000,00"})]
+    assert table.rows == [
+        (2, {"codigo": "X-1", "gestion": "2026", "subalcaldia": "Centro", "monto_asignado": "1.000,00"})
+    ]
 
 
 def test_the_xlsx_sample_holds_the_same_rows_as_the_csv_sample():
     from_csv = read_table((SAMPLES / "presupuesto_ejemplo.csv").read_bytes(), "presupuesto_ejemplo.csv")
     from_xlsx = read_table((SAMPLES / "presupuesto_ejemplo.xlsx").read_bytes(), "presupuesto_ejemplo.xlsx")
     assert from_xlsx.headers == from_csv.headers
-    assert [row for _n, row in from_xlsx.rows] == [
-        {key: value for key, value in row.items()} for _n, row in from_csv.rows
-    ]
+    assert [row for _n, row in from_xlsx.rows] == [dict(row.items()) for _n, row in from_csv.rows]
 
 
 # --- A small city -----------------------------------------------------------------------------
@@ -124,13 +125,13 @@ def city(db):
 
 def budget_rows(letter="A", count=5):
     return [
-        f"PRE-{letter}-{n},2026,Distrito {letter},Barrio {letter},roads,Línea {n},\"1.250.000,50\",\"250.000,00\",IDH,"
+        f'PRE-{letter}-{n},2026,Distrito {letter},Barrio {letter},roads,Línea {n},"1.250.000,50","250.000,00",IDH,'
         for n in range(1, count + 1)
     ]
 
 
 def test_csv_utf8_with_commas_creates_lines(city):
-    rows = budget_rows(count=2) + ['PRE-A-AREA,2026,Distrito A,,Parques y áreas verdes,Toda el área,1000,0,,OB-A-1']
+    rows = budget_rows(count=2) + ["PRE-A-AREA,2026,Distrito A,,Parques y áreas verdes,Toda el área,1000,0,,OB-A-1"]
     report = import_file("budget", csv(BUDGET_HEADER, *rows), "presupuesto.csv")
 
     assert report.ok, [str(p) for p in report.problems]
@@ -222,7 +223,7 @@ def test_a_missing_column_is_reported_once_with_the_expected_headers(city):
 
 
 def test_five_good_rows_and_one_bad_row_write_nothing(city):
-    rows = budget_rows(count=5) + ["PRE-A-6,2026,Distrito A,Barrio A,roads,Mala,\"1.000\",\"2.000\",,"]
+    rows = budget_rows(count=5) + ['PRE-A-6,2026,Distrito A,Barrio A,roads,Mala,"1.000","2.000",,']
     report = import_file("budget", csv(BUDGET_HEADER, *rows), "casi.csv")
 
     assert problems_at(report) == {(7, "monto_ejecutado")}
@@ -275,27 +276,30 @@ def work_row(code="OB-A-2", barrio="Barrio A", status="en ejecución", **changes
         "fin_previsto": "2026-12-31",
         "inicio_real": "15/02/2026",
         "fin_real": "",
-        "latitud": "\"-16,5\"",
+        "latitud": '"-16,5"',
         "longitud": "-68.13",
         "resumen": "Un muro de contención.",
     }
     values.update(changes)
-    return ",".join([code, barrio, values["titulo"], values["categoria"], status] + [
-        values[key]
-        for key in (
-            "avance",
-            "presupuesto",
-            "monto_ejecutado",
-            "contratista",
-            "inicio_previsto",
-            "fin_previsto",
-            "inicio_real",
-            "fin_real",
-            "latitud",
-            "longitud",
-            "resumen",
-        )
-    ])
+    return ",".join(
+        [code, barrio, values["titulo"], values["categoria"], status]
+        + [
+            values[key]
+            for key in (
+                "avance",
+                "presupuesto",
+                "monto_ejecutado",
+                "contratista",
+                "inicio_previsto",
+                "fin_previsto",
+                "inicio_real",
+                "fin_real",
+                "latitud",
+                "longitud",
+                "resumen",
+            )
+        ]
+    )
 
 
 def spanish_work(code):
@@ -328,7 +332,9 @@ def test_importing_the_same_works_again_makes_no_revision_and_a_change_makes_one
     assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
     assert Revision.objects.count() == revisions
 
-    changed = csv(WORKS_HEADER, work_row(avance="55"), work_row("OB-A-1", titulo="Obra A", status="concluida", avance="100"))
+    changed = csv(
+        WORKS_HEADER, work_row(avance="55"), work_row("OB-A-1", titulo="Obra A", status="concluida", avance="100")
+    )
     third = import_file("works", changed, "obras.csv")
     assert (third.created, third.updated, third.unchanged) == (0, 1, 1)
     assert Revision.objects.count() == revisions + 1
@@ -420,7 +426,11 @@ def test_commands_import_and_refuse_bad_files_listing_what_to_fix(city, tmp_path
     call_command("import_works", write(tmp_path, "o.csv", csv(WORKS_HEADER, work_row())), stdout=out)
     assert spanish_work("OB-A-2").live
 
-    bad = write(tmp_path, "malo.csv", csv(BUDGET_HEADER, *budget_rows(count=1), 'PRE-X,2026,Distrito A,Barrio A,roads,Mala,cien,0,,'))
+    bad = write(
+        tmp_path,
+        "malo.csv",
+        csv(BUDGET_HEADER, *budget_rows(count=1), "PRE-X,2026,Distrito A,Barrio A,roads,Mala,cien,0,,"),
+    )
     with pytest.raises(CommandError) as error:
         call_command("import_budget", bad, stdout=out)
     assert "monto_ejecutado" not in str(error.value)
@@ -433,7 +443,9 @@ def test_commands_grant_budget_permissions_to_teams_made_before(city, tmp_path):
 
     team = city["a"].team
     team.reviewers.permissions.remove(*Permission.objects.filter(codename__endswith="_budgetline"))
-    call_command("import_budget", write(tmp_path, "p.csv", csv(BUDGET_HEADER, *budget_rows(count=1))), stdout=io.StringIO())
+    call_command(
+        "import_budget", write(tmp_path, "p.csv", csv(BUDGET_HEADER, *budget_rows(count=1))), stdout=io.StringIO()
+    )
     assert team.reviewers.permissions.filter(codename="delete_budgetline").exists()
 
 
@@ -443,9 +455,7 @@ def test_commands_grant_budget_permissions_to_teams_made_before(city, tmp_path):
 def upload(client, kind, name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(
-        reverse("imports_upload"), {"kind": kind, "file": SimpleUploadedFile(name, content, "text/csv")}
-    )
+    return client.post(reverse("imports_upload"), {"kind": kind, "file": SimpleUploadedFile(name, content, "text/csv")})
 
 
 def test_editor_uploads_previews_and_confirms_a_budget_for_their_area(client, city):

@@ -153,7 +153,9 @@ def python_msgids():
             if not roles or len(node.args) < len(roles):
                 continue
             values = dict(zip(roles, node.args, strict=False))
-            if not all(isinstance(values[role], ast.Constant) and isinstance(values[role].value, str) for role in roles):
+            if not all(
+                isinstance(values[role], ast.Constant) and isinstance(values[role].value, str) for role in roles
+            ):
                 continue
             context = values["context"].value if "context" in values else None
             found.add((context, values["msgid"].value, path.relative_to(ROOT)))
@@ -179,6 +181,7 @@ def test_every_marked_string_is_in_the_catalogs():
 
 
 # --- What readers see ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def work_page(django_capture_on_commit_callbacks):
@@ -246,7 +249,12 @@ def test_untranslated_interface_strings_fall_back_to_spanish_not_english(client,
 
 @pytest.mark.parametrize(
     ("language", "msgid", "name"),
-    [("ay", "Aymara", "Aymar aru"), ("qu", "Quechua", "Runasimi"), ("gn", "Guarani", "Avañe'ẽ"), ("es", "Guarani", "Guaraní")],
+    [
+        ("ay", "Aymara", "Aymar aru"),
+        ("qu", "Quechua", "Runasimi"),
+        ("gn", "Guarani", "Avañe'ẽ"),
+        ("es", "Guarani", "Guaraní"),
+    ],
 )
 def test_each_indigenous_catalog_names_its_own_language(language, msgid, name):
     with translation.override(language):
@@ -255,7 +263,8 @@ def test_each_indigenous_catalog_names_its_own_language(language, msgid, name):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("language", "heading", "other"), [("en", "Page not found", "Página no encontrada"), ("es", "Página no encontrada", "Page not found")]
+    ("language", "heading", "other"),
+    [("en", "Page not found", "Página no encontrada"), ("es", "Página no encontrada", "Page not found")],
 )
 def test_not_found_page_speaks_the_readers_language(client, language, heading, other):
     factories.home_page()  # the site exists

@@ -18,7 +18,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
-ROW = re.compile(r"^  (?P<code>[a-z]{2})  .*?(?P<strings>\d+)/(?P<total>\d+)\s+[\d.]+ %\s+(?P<pages>\d+)/(?P<pages_total>\d+)\s+(?P<share>[\d.]+) %")
+ROW = re.compile(
+    r"^  (?P<code>[a-z]{2})  .*?(?P<strings>\d+)/(?P<total>\d+)\s+[\d.]+ %\s+(?P<pages>\d+)/(?P<pages_total>\d+)\s+(?P<share>[\d.]+) %"
+)
 
 
 @pytest.fixture

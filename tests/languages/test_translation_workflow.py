@@ -363,7 +363,9 @@ def test_setup_governance_gives_translators_every_language_tree_and_takes_back_t
 # --- The translator at work, over HTTP ------------------------------------------------------
 
 
-def test_translator_translates_a_page_in_the_editor_and_cannot_publish_it(client, submit_page_for_translation, area, aymara, translator):
+def test_translator_translates_a_page_in_the_editor_and_cannot_publish_it(
+    client, submit_page_for_translation, area, aymara, translator
+):
     work = area["work"]
     client.force_login(translator)
     translation = submit_page_for_translation(client, work, aymara)
@@ -379,12 +381,18 @@ def test_translator_translates_a_page_in_the_editor_and_cannot_publish_it(client
 
     response = put_string(client, title["editUrl"], "Ecuador thakhi lurawi")
     assert response.status_code == 201
-    assert StringTranslation.objects.get(
-        locale=aymara, context__object_id=work.translation_key, context__path="title"
-    ).data == "Ecuador thakhi lurawi"
-    assert StringTranslation.objects.get(
-        locale=aymara, context__path="title", context__object_id=work.translation_key
-    ).last_translated_by == translator
+    assert (
+        StringTranslation.objects.get(
+            locale=aymara, context__object_id=work.translation_key, context__path="title"
+        ).data
+        == "Ecuador thakhi lurawi"
+    )
+    assert (
+        StringTranslation.objects.get(
+            locale=aymara, context__path="title", context__object_id=work.translation_key
+        ).last_translated_by
+        == translator
+    )
 
     # The editor's publish action is refused, and the page is left as it was.
     revisions_before = aymara_work.revisions.count()
@@ -530,7 +538,9 @@ def test_po_round_trip_then_a_reviewer_publishes_and_the_aymara_page_shows_it(
     ],
     ids=["an image", "plain text", "not utf-8"],
 )
-def test_a_broken_po_file_is_refused_with_a_message_and_changes_nothing(client, submit_page_for_translation, area, aymara, translator, content):
+def test_a_broken_po_file_is_refused_with_a_message_and_changes_nothing(
+    client, submit_page_for_translation, area, aymara, translator, content
+):
     client.force_login(translator)
     translation = submit_page_for_translation(client, area["work"], aymara)
     translate_strings(translation, {"title": "Ecuador thakhi lurawi"})
@@ -767,9 +777,7 @@ def test_translator_translates_a_work_category_into_aymara(client, aymara, trans
     client.force_login(translator)
 
     response = client.post(
-        reverse(
-            "wagtail_localize:submit_snippet_translation", args=["works", "workcategory", category.pk]
-        ),
+        reverse("wagtail_localize:submit_snippet_translation", args=["works", "workcategory", category.pk]),
         {"locales": [aymara.pk]},
     )
     assert response.status_code == 302

@@ -75,7 +75,10 @@ def test_the_home_page_map_outlines_each_submunicipality_with_a_link(client, cit
     assert re.search(r'<svg class="map-svg" viewBox="[-\d. ]+" role="group" aria-labelledby="map-title"', markup)
     assert '<title id="map-title">' in markup and "<figcaption" in markup
     for page in (area, other):
-        assert f'<a href="{page.url}" class="map-area" aria-label="{on_the_map(page.title)}"><title>{page.title}</title><path d="M' in markup
+        assert (
+            f'<a href="{page.url}" class="map-area" aria-label="{on_the_map(page.title)}"><title>{page.title}</title><path d="M'
+            in markup
+        )
     # The city map offers "find my neighbourhood" as a plain form.
     assert '<form class="map-find" id="map-find-form" method="get" action="/es/mapa/donde/"' in markup
     assert f'data-geojson-url="/es/mapa/{factories.home_page().pk}/geojson/"' in markup
@@ -98,12 +101,24 @@ def test_the_submunicipality_map_draws_its_outline_and_links_its_neighbourhoods(
 
 def test_the_neighbourhood_map_marks_each_work_by_status_with_a_link_and_a_legend(client, city):
     barrio = city[2]
-    planned = factories.work(barrio, "Plaza", status=WorkStatus.PLANNED, progress=0,
-                             latitude=Decimal("-16.505"), longitude=Decimal("-68.125"))
-    building = factories.work(barrio, "Alcantarillado", status=WorkStatus.IN_PROGRESS,
-                              latitude=Decimal("-16.502"), longitude=Decimal("-68.122"))
-    unplaced = factories.work(barrio, "Gradas", status=WorkStatus.COMPLETED, progress=100,
-                              latitude=None, longitude=None)
+    planned = factories.work(
+        barrio,
+        "Plaza",
+        status=WorkStatus.PLANNED,
+        progress=0,
+        latitude=Decimal("-16.505"),
+        longitude=Decimal("-68.125"),
+    )
+    building = factories.work(
+        barrio,
+        "Alcantarillado",
+        status=WorkStatus.IN_PROGRESS,
+        latitude=Decimal("-16.502"),
+        longitude=Decimal("-68.122"),
+    )
+    unplaced = factories.work(
+        barrio, "Gradas", status=WorkStatus.COMPLETED, progress=100, latitude=None, longitude=None
+    )
 
     markup = html(client, barrio.url)
 
@@ -115,10 +130,10 @@ def test_the_neighbourhood_map_marks_each_work_by_status_with_a_link_and_a_legen
         in markup
     )
     assert f'<a href="{building.url}" class="map-marker map-marker--in_progress"' in markup
-    assert f'<use href="#map-m-in_progress"' in markup
+    assert '<use href="#map-m-in_progress"' in markup
     assert f'href="{unplaced.url}" class="map-marker' not in markup
     # The legend names each status on the map with its count, beside its shape (not colour alone).
-    legend = markup[markup.index('<ul class="map-legend">'):]
+    legend = markup[markup.index('<ul class="map-legend">') :]
     legend = legend[: legend.index("</ul>")]
     assert f"{planned_label} (1)" in legend and f"{building_label} (1)" in legend
     assert 'class="map-marker map-marker--planned" d="M' in legend
@@ -132,7 +147,7 @@ def test_the_neighbourhood_map_marks_each_work_by_status_with_a_link_and_a_legen
             "%(counter)s works have no location yet and are not on the map.",
             1,
         )
-    assert f'<p class="meta">{note}</p>' in markup[markup.index("<figcaption"):]
+    assert f'<p class="meta">{note}</p>' in markup[markup.index("<figcaption") :]
 
 
 def test_markers_are_placed_north_up_and_east_right():
@@ -196,7 +211,9 @@ def test_the_geojson_of_a_neighbourhood_has_its_outline_and_only_its_published_p
 
     outline = [f for f in found if f["geometry"]["type"] != "Point"]
     points = [f for f in found if f["geometry"]["type"] == "Point"]
-    assert outline == [{"type": "Feature", "geometry": SPLIT, "properties": {"title": "Miraflores", "url": "", "current": True}}]
+    assert outline == [
+        {"type": "Feature", "geometry": SPLIT, "properties": {"title": "Miraflores", "url": "", "current": True}}
+    ]
     assert [p["properties"]["title"] for p in points] == ["Visible"]
     assert points[0]["properties"]["url"] == shown.url
     assert points[0]["properties"]["status"] == "in_progress"
@@ -254,7 +271,9 @@ def test_point_in_boundary(longitude, latitude, boundary, inside):
 
 
 def test_a_concave_outline_leaves_out_its_notch():
-    notched = polygon([[-68.14, -16.51], [-68.12, -16.51], [-68.12, -16.49], [-68.13, -16.50], [-68.14, -16.49], [-68.14, -16.51]])
+    notched = polygon(
+        [[-68.14, -16.51], [-68.12, -16.51], [-68.12, -16.49], [-68.13, -16.50], [-68.14, -16.49], [-68.14, -16.51]]
+    )
     assert point_in_boundary(-68.135, -16.505, notched)
     assert not point_in_boundary(-68.13, -16.495, notched)  # in the notch, below the top edge's ends
 
@@ -331,7 +350,15 @@ def test_a_point_in_no_neighbourhood_gets_a_message_with_links_to_the_list_and_t
 
 @pytest.mark.parametrize(
     ("lat", "lon"),
-    [("abc", "-68.1"), ("-16.5", ""), ("", "-68.1"), ("nan", "-68.1"), ("-16.5", "inf"), ("-95", "-68.1"), ("1e309", "0")],
+    [
+        ("abc", "-68.1"),
+        ("-16.5", ""),
+        ("", "-68.1"),
+        ("nan", "-68.1"),
+        ("-16.5", "inf"),
+        ("-95", "-68.1"),
+        ("1e309", "0"),
+    ],
 )
 def test_a_bad_point_gets_the_form_back_with_what_is_wrong(client, lat, lon):
     response = client.get("/es/mapa/donde/", {"lat": lat, "lon": lon})
@@ -346,7 +373,10 @@ def test_the_find_form_works_without_javascript(client):
     markup = html(client, "/es/mapa/donde/")
 
     assert '<form class="map-find" id="map-find-form" method="get" action="/es/mapa/donde/"' in markup
-    assert '<label for="map-find-lat">' in markup and '<input type="text" inputmode="decimal" id="map-find-lat" name="lat"' in markup
+    assert (
+        '<label for="map-find-lat">' in markup
+        and '<input type="text" inputmode="decimal" id="map-find-lat" name="lat"' in markup
+    )
     assert '<label for="map-find-lon">' in markup and 'id="map-find-lon" name="lon"' in markup
     assert '<button type="submit">' in markup
     assert '<meta name="robots" content="noindex">' in markup
@@ -362,7 +392,8 @@ def test_finding_among_500_neighbourhoods_takes_a_fixed_few_queries(client, djan
                 west, south = -68.28 + column * step, -16.68 + row * step
                 area.add_child(
                     instance=NeighborhoodPage(
-                        title=f"Barrio {row:02d}-{column:02d}", slug=f"b-{row}-{column}",
+                        title=f"Barrio {row:02d}-{column:02d}",
+                        slug=f"b-{row}-{column}",
                         boundary=polygon(square(west, south, size)),
                     )
                 )
@@ -403,8 +434,15 @@ def admin_client(client):
 
 def area_form(area, boundary):
     return {
-        "title": area.title, "slug": area.slug, "summary": "", "office_address": "", "opening_hours": "",
-        "phone": "", "email": "", "image": "", "boundary": json.dumps(boundary) if not isinstance(boundary, str) else boundary,
+        "title": area.title,
+        "slug": area.slug,
+        "summary": "",
+        "office_address": "",
+        "opening_hours": "",
+        "phone": "",
+        "email": "",
+        "image": "",
+        "boundary": json.dumps(boundary) if not isinstance(boundary, str) else boundary,
     }
 
 
@@ -419,10 +457,16 @@ HOLE_ACROSS = polygon(square(-68.14, -16.51, 0.02), square(-68.13, -16.50, 0.02)
         (HOLE_ACROSS, "The boundary crosses itself near"),
         (polygon(square(-68.14, -16.51)[:4]), "The polygon is not closed"),
         (polygon(square(-68.14, -16.51)[:3]), "at least four positions"),
-        (polygon([[-68.14, -16.51], [-68.12, -16.51], [-68.12, -16.51], [-68.14, -16.51]]), "at least three different positions"),
+        (
+            polygon([[-68.14, -16.51], [-68.12, -16.51], [-68.12, -16.51], [-68.14, -16.51]]),
+            "at least three different positions",
+        ),
         (polygon(square(-70.14, -16.51)), "is outside the city's area"),
         (polygon([[p[1], p[0]] for p in square(-68.14, -16.51)]), "is outside the city's area"),  # latitude first
-        ({"type": "LineString", "coordinates": square(-68.14, -16.51)}, "GeoJSON Polygon or MultiPolygon, not LineString"),
+        (
+            {"type": "LineString", "coordinates": square(-68.14, -16.51)},
+            "GeoJSON Polygon or MultiPolygon, not LineString",
+        ),
         ('{"type": "Polygon", "coordinates": [[[', "JSON"),  # Django's own message
     ],
 )
@@ -478,7 +522,10 @@ def circle(corners, radius=0.02, center=(-68.13, -16.5)):
     import math
 
     ring = [
-        [center[0] + radius * math.cos(2 * math.pi * i / corners), center[1] + radius * math.sin(2 * math.pi * i / corners)]
+        [
+            center[0] + radius * math.cos(2 * math.pi * i / corners),
+            center[1] + radius * math.sin(2 * math.pi * i / corners),
+        ]
         for i in range(corners)
     ]
     return [*ring, ring[0]]
@@ -505,5 +552,8 @@ def test_a_malformed_boundary_stored_without_the_admin_checks_is_left_off_the_ma
     markup = html(client, area.url)
 
     assert f'<a href="{west.url}" class="map-area"' in markup
-    assert f'<a href="{east.url}" class="map-area"' not in markup and f'<a href="{split.url}" class="map-area"' not in markup
+    assert (
+        f'<a href="{east.url}" class="map-area"' not in markup
+        and f'<a href="{split.url}" class="map-area"' not in markup
+    )
     assert [f["properties"]["title"] for f in features(client, area.pk)] == ["Centro", "Sopocachi"]

@@ -176,7 +176,11 @@ def test_admin_edit_with_a_bad_value_shows_the_error_and_saves_nothing(admin_cli
     assert field in response.context["form"].errors
     stored = PublicWorkPage.objects.get(pk=work.pk)
     assert stored.revisions.count() == revisions_before
-    assert (stored.progress, stored.budget, stored.amount_executed) == (work.progress, work.budget, work.amount_executed)
+    assert (stored.progress, stored.budget, stored.amount_executed) == (
+        work.progress,
+        work.budget,
+        work.amount_executed,
+    )
 
 
 def test_admin_edit_with_good_values_is_saved(admin_client):
@@ -189,8 +193,15 @@ def test_admin_edit_with_good_values_is_saved(admin_client):
 def test_admin_refuses_invalid_boundary_json_on_the_field(admin_client):
     area = factories.submunicipality()
     data = {
-        "title": area.title, "slug": area.slug, "summary": "", "office_address": "", "opening_hours": "",
-        "phone": "", "email": "", "image": "", "boundary": '{"type": "Polygon", "coordinates": [[[1,2]',
+        "title": area.title,
+        "slug": area.slug,
+        "summary": "",
+        "office_address": "",
+        "opening_hours": "",
+        "phone": "",
+        "email": "",
+        "image": "",
+        "boundary": '{"type": "Polygon", "coordinates": [[[1,2]',
     }
     response = admin_client.post(f"/admin/pages/{area.pk}/edit/", data)
     assert response.status_code == 200

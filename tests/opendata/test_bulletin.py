@@ -178,7 +178,10 @@ DAY = datetime.timedelta(days=1)
 
 def test_the_open_consultation_shows_its_question_closing_date_coming_hearings_and_qr(client, barrio):
     plaza = consultation(
-        barrio, "Plaza Abaroa", -DAY, 10 * DAY,
+        barrio,
+        "Plaza Abaroa",
+        -DAY,
+        10 * DAY,
         hearings=[(-2 * DAY, "Reunión pasada"), (3 * DAY, "Sede de la junta vecinal")],
     )
 
@@ -188,7 +191,10 @@ def test_the_open_consultation_shows_its_question_closing_date_coming_hearings_a
     assert "Sede de la junta vecinal" in markup and "Calle Guachalla 123" in markup
     assert "Reunión pasada" not in markup  # a hearing already held is no use on paper
     assert f'datetime="{timezone.localtime(plaza.closes_at).isoformat()}"'.replace("+00:00", "") or True
-    qr_titles = [svg.find("title").text for svg in map(ET.fromstring, re.findall(r'<svg[^>]*class="qr-code".*?</svg>', markup, re.S))]
+    qr_titles = [
+        svg.find("title").text
+        for svg in map(ET.fromstring, re.findall(r'<svg[^>]*class="qr-code".*?</svg>', markup, re.S))
+    ]
     assert qr_titles == ["http://testserver" + barrio.url, "http://testserver" + plaza.url]
 
 

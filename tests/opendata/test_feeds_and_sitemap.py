@@ -86,9 +86,7 @@ SITEMAP_XSD = b"""<?xml version="1.0" encoding="UTF-8"?>
 </xsd:schema>
 """
 # W3C datetime (https://www.w3.org/TR/NOTE-datetime), the forms the sitemap protocol accepts.
-W3C_DATETIME = re.compile(
-    r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$"
-)
+W3C_DATETIME = re.compile(r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$")
 
 
 def in_language(page, code):
@@ -175,15 +173,19 @@ def test_a_consultation_enters_the_feed_when_it_opens_in_the_readers_language(cl
         open_one = factories.publish(
             area["barrio"],
             ConsultationPage(
-                title="Plaza Abaroa", question="¿Qué quieres en la plaza?",
-                opens_at=now - datetime.timedelta(days=2), closes_at=now + datetime.timedelta(days=20),
+                title="Plaza Abaroa",
+                question="¿Qué quieres en la plaza?",
+                opens_at=now - datetime.timedelta(days=2),
+                closes_at=now + datetime.timedelta(days=20),
             ),
         )
         factories.publish(
             area["barrio"],
             ConsultationPage(
-                title="Mercado", question="¿Horario del mercado?",
-                opens_at=now + datetime.timedelta(days=3), closes_at=now + datetime.timedelta(days=20),
+                title="Mercado",
+                question="¿Horario del mercado?",
+                opens_at=now + datetime.timedelta(days=3),
+                closes_at=now + datetime.timedelta(days=20),
             ),
         )
 
@@ -243,9 +245,7 @@ def test_a_translated_page_appears_with_its_translated_title(client):
         english = factories.translation(news, "en", title="Water cut on Monday", slug="water-cut")
     barrio_en = in_language(barrio, "en")
     _response, parsed = fetch_feed(client, f"{barrio_en.url}feed/rss/")
-    assert [(entry.title, entry.link) for entry in parsed.entries] == [
-        ("Water cut on Monday", english.full_url)
-    ]
+    assert [(entry.title, entry.link) for entry in parsed.entries] == [("Water cut on Monday", english.full_url)]
     assert english.url.startswith("/en/")
 
 
@@ -322,7 +322,7 @@ def test_the_sitemap_lists_every_language_version_with_hreflang_alternates(clien
     for page in (area["work"], area["news"], area["barrio"], area["sub"], factories.home_page()):
         versions = {code: in_language(page, code).full_url for code in LANGUAGES}
         assert urlparse(versions["ay"]).path.startswith("/ay/")
-        for code, location in versions.items():
+        for _code, location in versions.items():
             assert location in entries, location  # the Spanish page and each alias
             assert entries[location] == {**versions, "x-default": versions["es"]}
 

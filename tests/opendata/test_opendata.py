@@ -61,17 +61,45 @@ def place():
     """A submunicipality with two neighbourhoods, works and budget lines."""
     roads = factories.category("Vías", code="roads")
     area = factories.submunicipality("Cotahuma")
-    sopocachi = factories.neighborhood(area, "Sopocachi", population=1000, council_name="Junta Vecinal de Sopocachi",
-                                       council_contact="Juana Pérez", council_email="junta@sopocachi.bo",
-                                       council_phone="2-2411111", boundary=factories.SQUARE)
+    sopocachi = factories.neighborhood(
+        area,
+        "Sopocachi",
+        population=1000,
+        council_name="Junta Vecinal de Sopocachi",
+        council_contact="Juana Pérez",
+        council_email="junta@sopocachi.bo",
+        council_phone="2-2411111",
+        boundary=factories.SQUARE,
+    )
     other = factories.neighborhood(area, "Tembladerani", population=500)
-    stairs = factories.work(sopocachi, "Graderías Ecuador", category=roads, contractor=factories.contractor("Constructora Illimani"),
-                            budget=Decimal("200000.00"), amount_executed=Decimal("50000.00"),
-                            latitude=Decimal("-16.510000"), longitude=Decimal("-68.125000"))
-    factories.budget_line(sopocachi, fiscal_year=2026, category=roads, amount_allocated=Decimal("300000.00"),
-                          amount_executed=Decimal("150000.00"), work=stairs, code="PRE-2026-0001", funding_source="IDH")
-    factories.budget_line(area, fiscal_year=2026, category=roads, amount_allocated=Decimal("100000.00"),
-                          amount_executed=Decimal("0"), code="PRE-2026-0002")
+    stairs = factories.work(
+        sopocachi,
+        "Graderías Ecuador",
+        category=roads,
+        contractor=factories.contractor("Constructora Illimani"),
+        budget=Decimal("200000.00"),
+        amount_executed=Decimal("50000.00"),
+        latitude=Decimal("-16.510000"),
+        longitude=Decimal("-68.125000"),
+    )
+    factories.budget_line(
+        sopocachi,
+        fiscal_year=2026,
+        category=roads,
+        amount_allocated=Decimal("300000.00"),
+        amount_executed=Decimal("150000.00"),
+        work=stairs,
+        code="PRE-2026-0001",
+        funding_source="IDH",
+    )
+    factories.budget_line(
+        area,
+        fiscal_year=2026,
+        category=roads,
+        amount_allocated=Decimal("100000.00"),
+        amount_executed=Decimal("0"),
+        code="PRE-2026-0002",
+    )
     return {"area": area, "sopocachi": sopocachi, "other": other, "stairs": stairs, "roads": roads}
 
 
@@ -157,7 +185,9 @@ def check_polygon_features(data):
         validate_boundary(geometry)
 
 
-def test_areas_geojson_gives_the_citys_submunicipalities_a_submunicipalitys_neighbourhoods_and_one_boundary(client, place):
+def test_areas_geojson_gives_the_citys_submunicipalities_a_submunicipalitys_neighbourhoods_and_one_boundary(
+    client, place
+):
     _response, city_areas = read_json(client, city("areas.geojson"))
     check_polygon_features(city_areas)
     assert [f["properties"]["title"] for f in city_areas["features"]] == ["Cotahuma"]
@@ -202,7 +232,14 @@ def test_budget_lines_can_be_filtered_by_year(client, place):
 
 
 def test_city_exports_stream(client, place):
-    for filename in ("obras.csv", "obras.json", "obras.geojson", "presupuesto.csv", "presupuesto.json", "areas.geojson"):
+    for filename in (
+        "obras.csv",
+        "obras.json",
+        "obras.geojson",
+        "presupuesto.csv",
+        "presupuesto.json",
+        "areas.geojson",
+    ):
         response = get(client, city(filename))
         assert isinstance(response, StreamingHttpResponse), filename
         assert body(response)
@@ -211,7 +248,9 @@ def test_city_exports_stream(client, place):
 def test_a_translations_id_redirects_to_the_spanish_pages_data(client, place):
     from wagtail.models import Locale
 
-    aymara = place["sopocachi"].copy_for_translation(Locale.objects.get(language_code="ay"), copy_parents=True, alias=True)
+    aymara = place["sopocachi"].copy_for_translation(
+        Locale.objects.get(language_code="ay"), copy_parents=True, alias=True
+    )
     response = client.get(area_url(aymara, "obras.csv", lang="ay"))
     assert response.status_code == 302
     assert response["Location"] == area_url(place["sopocachi"], "obras.csv", lang="ay")
@@ -229,7 +268,14 @@ def test_unknown_files_and_wrong_scopes_are_not_found(client, place):
 def all_exports(client, place):
     """Every file of every scope, as text."""
     texts = []
-    for filename in ("obras.csv", "obras.json", "obras.geojson", "presupuesto.csv", "presupuesto.json", "areas.geojson"):
+    for filename in (
+        "obras.csv",
+        "obras.json",
+        "obras.geojson",
+        "presupuesto.csv",
+        "presupuesto.json",
+        "areas.geojson",
+    ):
         texts.append(body(get(client, city(filename))))
         for page in (place["area"], place["sopocachi"], place["other"]):
             texts.append(body(get(client, area_url(page, filename))))
@@ -238,8 +284,13 @@ def all_exports(client, place):
 
 def test_a_draft_work_never_leaks(client, place):
     draft = PublicWorkPage(
-        title="Obra en borrador secreta", project_code="OB-DRAFT-1", category=place["roads"], budget=Decimal("1"),
-        latitude=Decimal("-16.5"), longitude=Decimal("-68.1"), live=False,
+        title="Obra en borrador secreta",
+        project_code="OB-DRAFT-1",
+        category=place["roads"],
+        budget=Decimal("1"),
+        latitude=Decimal("-16.5"),
+        longitude=Decimal("-68.1"),
+        live=False,
     )
     place["sopocachi"].add_child(instance=draft)
     draft.save_revision()
@@ -278,7 +329,14 @@ def test_a_private_work_and_a_private_neighbourhood_never_leak(client, place):
     PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
 
     text = all_exports(client, place)
-    for secret_text in ("Obra privada", "OB-PRIVATE-1", "Barrio privado", "OB-PRIVATE-2", "PRE-PRIVATE-AREA", "Línea del barrio privado"):
+    for secret_text in (
+        "Obra privada",
+        "OB-PRIVATE-1",
+        "Barrio privado",
+        "OB-PRIVATE-2",
+        "PRE-PRIVATE-AREA",
+        "Línea del barrio privado",
+    ):
         assert secret_text not in text, secret_text
     get(client, area_url(hidden, "obras.csv"), status=404)
 
@@ -320,8 +378,18 @@ def test_no_personal_data_is_exported(client, place):
 
 
 def test_the_reason_for_an_overrun_is_exported_only_when_the_budget_was_exceeded(client, place):
-    within = factories.work(place["sopocachi"], overrun_note="Nota que la página no muestra", budget=Decimal("10"), amount_executed=Decimal("5"))
-    over = factories.work(place["sopocachi"], overrun_note="Aumentó el precio del cemento", budget=Decimal("10"), amount_executed=Decimal("12"))
+    within = factories.work(
+        place["sopocachi"],
+        overrun_note="Nota que la página no muestra",
+        budget=Decimal("10"),
+        amount_executed=Decimal("5"),
+    )
+    over = factories.work(
+        place["sopocachi"],
+        overrun_note="Aumentó el precio del cemento",
+        budget=Decimal("10"),
+        amount_executed=Decimal("12"),
+    )
     _response, rows = read_csv(client, area_url(place["sopocachi"], "obras.csv"))
     notes = {row["id"]: row["overrun_note"] for row in rows}
     assert notes[str(within.pk)] == ""
@@ -347,12 +415,20 @@ def test_area_pages_link_to_their_downloads_and_budget(client, place):
 
 
 def test_the_api_lists_live_pages_with_their_api_fields_and_hides_drafts_and_private_pages(client, place):
-    draft = PublicWorkPage(title="Borrador de la API", project_code="OB-API-DRAFT", category=place["roads"], budget=Decimal("1"), live=False)
+    draft = PublicWorkPage(
+        title="Borrador de la API",
+        project_code="OB-API-DRAFT",
+        category=place["roads"],
+        budget=Decimal("1"),
+        live=False,
+    )
     place["sopocachi"].add_child(instance=draft)
     secret = factories.work(place["sopocachi"], "Obra privada de la API")
     PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.LOGIN)
 
-    _response, listing = read_json(client, "/api/v2/pages/?type=works.PublicWorkPage&fields=budget,category_code,contractor_name&limit=20")
+    _response, listing = read_json(
+        client, "/api/v2/pages/?type=works.PublicWorkPage&fields=budget,category_code,contractor_name&limit=20"
+    )
     titles = [item["title"] for item in listing["items"]]
     assert "Graderías Ecuador" in titles
     assert "Borrador de la API" not in titles and "Obra privada de la API" not in titles

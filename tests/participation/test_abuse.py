@@ -195,9 +195,7 @@ def test_a_post_without_csrf_token_gets_the_expired_form_page(barrio):
 def test_the_expired_form_page_explains_in_the_readers_language_and_links_back(barrio):
     client = Client(enforce_csrf_checks=True)
     with_csrf_cookie(client)  # the cookie a resident's browser holds, but a stale token in the form
-    response = client.post(
-        barrio.url, {"csrfmiddlewaretoken": "x" * 64}, HTTP_REFERER=f"http://testserver{barrio.url}"
-    )
+    response = client.post(barrio.url, {"csrfmiddlewaretoken": "x" * 64}, HTTP_REFERER=f"http://testserver{barrio.url}")
     assert response.status_code == 403
     html = response.content.decode()
     assert '<html lang="es">' in html  # the page the form was on is Spanish
@@ -391,7 +389,9 @@ def test_over_long_answers_and_huge_numbers_get_an_error_on_their_field(client, 
 
 
 def test_answers_at_the_limit_are_accepted(client, consultation):
-    response = client.post(consultation.url, {**VALID, "opinion": "ñ" * 5000, "titulo": "a" * 255, "edad": "999999999999"})
+    response = client.post(
+        consultation.url, {**VALID, "opinion": "ñ" * 5000, "titulo": "a" * 255, "edad": "999999999999"}
+    )
     assert response.status_code == 303
     assert stored() == 1
 

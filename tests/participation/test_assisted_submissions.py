@@ -100,15 +100,24 @@ def test_exports_have_participation_columns_then_the_originals_questions(client,
         assert heading == [
             str(label)
             for label in (
-                gettext("Submission date"), gettext("Language"), gettext("Channel"), gettext("About page"),
-                gettext("Recorded by"), "¿Qué opina del proyecto?", "¿Qué es lo más urgente?", "Su nombre",
+                gettext("Submission date"),
+                gettext("Language"),
+                gettext("Channel"),
+                gettext("About page"),
+                gettext("Recorded by"),
+                "¿Qué opina del proyecto?",
+                "¿Qué es lo más urgente?",
+                "Su nombre",
                 gettext("Consent to personal data"),
             )
         ]
         languages = dict(settings.LANGUAGES)
         assert rows[0][1:5] == [str(languages["ay"]), str(Channel.WEB.label), "", ""]
         assert rows[1][1:5] == [
-            str(languages["es"]), str(Channel.PAPER.label), "Pavimentación de la calle 1", "Rosa Quispe"
+            str(languages["es"]),
+            str(Channel.PAPER.label),
+            "Pavimentación de la calle 1",
+            "Rosa Quispe",
         ]
     assert rows[0][5:7] == ["Walikiwa", "Agua"]
 
@@ -183,9 +192,7 @@ def test_the_form_shows_the_originals_questions_and_no_web_channel(client, area)
 def test_recording_stores_it_on_the_original_with_channel_date_language_and_recorder(client, area):
     client.force_login(area["editor"])
     received = timezone.localdate() - datetime.timedelta(days=1)
-    response = client.post(
-        record_url(area["aymara"]), valid_post(**{"assisted-received_on": received.isoformat()})
-    )
+    response = client.post(record_url(area["aymara"]), valid_post(**{"assisted-received_on": received.isoformat()}))
     assert response.status_code == 302
     assert response["Location"] == list_url(area["consultation"])
     submission = Submission.objects.get()
@@ -243,15 +250,25 @@ def test_feedback_is_recorded_about_a_page_that_shows_the_form(client, area):
     assert "Muro de contención" in html and "Otra obra" not in html
 
     response = client.post(
-        record_url(form), {"opinion": "Bien", "assisted-channel": "phone", "assisted-language": "es",
-                           "assisted-received_on": timezone.localdate().isoformat(),
-                           "assisted-about_page": other.pk}
+        record_url(form),
+        {
+            "opinion": "Bien",
+            "assisted-channel": "phone",
+            "assisted-language": "es",
+            "assisted-received_on": timezone.localdate().isoformat(),
+            "assisted-about_page": other.pk,
+        },
     )
     assert response.status_code == 200 and not Submission.objects.exists()
     client.post(
-        record_url(form), {"opinion": "Bien", "assisted-channel": "phone", "assisted-language": "es",
-                           "assisted-received_on": timezone.localdate().isoformat(),
-                           "assisted-about_page": work.pk}
+        record_url(form),
+        {
+            "opinion": "Bien",
+            "assisted-channel": "phone",
+            "assisted-language": "es",
+            "assisted-received_on": timezone.localdate().isoformat(),
+            "assisted-about_page": work.pk,
+        },
     )
     submission = Submission.objects.get()
     assert (submission.about_page_id, submission.channel) == (work.pk, "phone")
@@ -263,7 +280,9 @@ def test_feedback_is_recorded_about_a_page_that_shows_the_form(client, area):
 
 def test_only_the_owning_areas_team_may_record(client, area):
     other_area = factories.submunicipality(title="Subalcaldía Centro")
-    other_editor = factories.user("editor_centro", AreaTeam.objects.get(translation_key=other_area.translation_key).editors)
+    other_editor = factories.user(
+        "editor_centro", AreaTeam.objects.get(translation_key=other_area.translation_key).editors
+    )
     translator = factories.user("traductor", ensure_translators_group())
     admin = factories.user("admin", superuser=True)
 

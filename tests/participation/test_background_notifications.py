@@ -51,8 +51,13 @@ def run_worker():
     stop. (The command itself cannot run inside a test's transaction: it claims in an exclusive
     SQLite transaction and closes the connection between tasks.)"""
     worker = Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id="test-worker",
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
     )
     while True:
         with transaction.atomic():

@@ -84,7 +84,7 @@ def test_private_consultations_are_not_listed_even_through_their_aliases(client,
     assert "Plaza San Pedro" not in section(client, city["barrio"].url)
     html = section(client, barrio_ay.url)
     assert "Plaza San Pedro" not in html and "Mercado Rodríguez" in html
-    assert '/ay/' in html  # links lead to the Aymara versions
+    assert "/ay/" in html  # links lead to the Aymara versions
 
 
 def test_an_area_without_consultations_says_so(client):

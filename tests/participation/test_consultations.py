@@ -69,7 +69,7 @@ def test_an_upcoming_consultation_shows_its_dates_and_no_form(client, barrio):
     response = client.get(page.url)
     body = html(response)
     assert response.status_code == 200
-    assert "<form class=\"participation-form\"" not in body
+    assert '<form class="participation-form"' not in body
     assert f'<time datetime="{timezone.localtime(opens).isoformat()}"' in body
     assert spanish("Upcoming", "consultation status") in body
     assert "status-badge-upcoming" in body
@@ -81,7 +81,7 @@ def test_an_open_consultation_shows_its_form_with_labels_marks_consent_and_the_s
     assert response.status_code == 200
     assert "status-badge-open" in body
     assert spanish("Open", "consultation status") in body
-    assert 'action="%s"' % consultation.url in body
+    assert f'action="{consultation.url}"' in body
     # Every question has its label tied to its input, and says whether it must be answered.
     assert '<label for="field-opinion">¿Qué opina del proyecto?' in body
     assert '<label for="field-nombre">Su nombre' in body

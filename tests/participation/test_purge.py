@@ -19,9 +19,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-QUESTIONS = factories.CONSULTATION_QUESTIONS + (
-    ("telefono", "Su teléfono", "singleline", "", True),
-)
+QUESTIONS = factories.CONSULTATION_QUESTIONS + (("telefono", "Su teléfono", "singleline", "", True),)
 
 
 @pytest.fixture
@@ -40,8 +38,14 @@ def days_ago(days):
 
 def personal(page, days, **extra):
     return factories.submission(
-        page, submitted_at=days_ago(days), opinion="Más luz", prioridad="Agua",
-        nombre="Juana Mamani", telefono="71234567", consent=True, **extra
+        page,
+        submitted_at=days_ago(days),
+        opinion="Más luz",
+        prioridad="Agua",
+        nombre="Juana Mamani",
+        telefono="71234567",
+        consent=True,
+        **extra,
     )
 
 

@@ -24,7 +24,7 @@ LAYERS = {
     "participation": {"home", "languages", "teams", "neighborhoods", "works", "budgets"},
 }
 _BELOW_TOP = set(LAYERS)
-LAYERS |= {app: _BELOW_TOP for app in ("opendata", "imports", "maps", "search")}
+LAYERS |= dict.fromkeys(("opendata", "imports", "maps", "search"), _BELOW_TOP)
 LAYERS["demo"] = set(LAYERS) - {"demo"}
 LAYERS["portal"] = set(LAYERS)
 

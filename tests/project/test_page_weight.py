@@ -89,7 +89,9 @@ def test_every_page_type_of_a_small_city_is_within_the_weight_budgets(collected)
     with factories.aliases_made():
         barrio = factories.neighborhood_for_bulletin(works=12)
         work = list(published_works(barrio))[0]
-        factories.add_work_media(work, photos=4, documents=2, updates=[(datetime.date(2026, i, 1), f"Avance {i}") for i in range(1, 7)])
+        factories.add_work_media(
+            work, photos=4, documents=2, updates=[(datetime.date(2026, i, 1), f"Avance {i}") for i in range(1, 7)]
+        )
         factories.news(barrio.get_parent())
         factories.budget_line(barrio.get_parent(), amount_allocated=Decimal("10.00"), amount_executed=Decimal("0"))
 

@@ -316,7 +316,9 @@ def test_news_page_shows_its_date_intro_image_and_body(client):
     assert re.search(r'<img [^>]*alt="Vecinos limpiando el parque"', markup)
     assert "La jornada empieza a las nueve." in text(markup)
     # The body's image block: width-limited, with the alt text the editor wrote for this use.
-    assert re.search(r'<figure class="block-image">\s*<img alt="Plano del recorrido por el parque"[^>]*width-960', markup)
+    assert re.search(
+        r'<figure class="block-image">\s*<img alt="Plano del recorrido por el parque"[^>]*width-960', markup
+    )
     assert f'<a href="{barrio.url}">Miraflores</a>' in markup  # breadcrumb
 
 

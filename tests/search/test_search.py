@@ -529,7 +529,7 @@ def test_a_long_query_is_cut_with_a_polite_note(client):
 
 
 def test_clean_query_drops_what_databases_refuse():
-    assert clean_query("a\x00b\u202ec\"d") == ("a b c d", False)
+    assert clean_query('a\x00b\u202ec"d') == ("a b c d", False)
     assert clean_query("u\u0301") == ("ú", False)
     assert clean_query("x" * 300) == ("x" * 200, True)
 
@@ -620,7 +620,15 @@ def test_generate_city_builds_a_valid_searchable_city_in_every_language(client):
     assert client.get(alias.url).status_code == 200
     assert (alias.url, work.title) in results(client, "/ay/search/", {"q": work.title})
     # Growing the city keeps the tree valid.
-    call_command("generate_city", "--submunicipalities=0", "--neighborhoods=1", "--works=2", "--news=0", verbosity=0, stdout=output)
+    call_command(
+        "generate_city",
+        "--submunicipalities=0",
+        "--neighborhoods=1",
+        "--works=2",
+        "--news=0",
+        verbosity=0,
+        stdout=output,
+    )
     assert PublicWorkPage.objects.filter(**spanish).count() == 7
     assert all(not found for found in Page.find_problems())
 
@@ -633,4 +641,6 @@ def test_generate_city_refuses_a_database_with_real_content():
 
     with pytest.raises(CommandError, match="real pages"):
         call_command("generate_city", "--works=1", verbosity=0)
-    call_command("generate_city", "--submunicipalities=1", "--neighborhoods=1", "--works=1", "--news=0", "--force", verbosity=0)
+    call_command(
+        "generate_city", "--submunicipalities=1", "--neighborhoods=1", "--works=1", "--news=0", "--force", verbosity=0
+    )

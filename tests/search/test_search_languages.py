@@ -27,9 +27,7 @@ from works.models import Contractor
 
 pytestmark = pytest.mark.django_db
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL text-search configurations"
-)
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL text-search configurations")
 
 
 def result_links(client, url):

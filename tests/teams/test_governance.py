@@ -142,9 +142,9 @@ def test_creating_a_submunicipality_gives_it_groups_a_collection_and_a_review_wo
     assert editor_codenames == {"add_page", "change_page"}
     assert {"add_page", "change_page", "publish_page"} <= reviewer_codenames
     for group in (team.editors, team.reviewers):
-        assert set(
-            GroupCollectionPermission.objects.filter(group=group).values_list("collection", flat=True)
-        ) == {team.collection.pk}
+        assert set(GroupCollectionPermission.objects.filter(group=group).values_list("collection", flat=True)) == {
+            team.collection.pk
+        }
         assert group.permissions.filter(codename="access_admin").exists()
 
 
@@ -467,9 +467,7 @@ def test_editor_submits_a_new_work_to_their_areas_reviewers(client, a, b):
 def test_editor_cannot_create_or_edit_in_another_area_by_posting(client, a, b):
     client.force_login(a.editor)
 
-    assert_refused(
-        client.post(add_url(b.neighborhood), work_form("Intrusa", "intrusa", "OB-B-9999", b.work.category))
-    )
+    assert_refused(client.post(add_url(b.neighborhood), work_form("Intrusa", "intrusa", "OB-B-9999", b.work.category)))
     edited = form_for_existing(b.draft)
     edited["title"] = "Cambiada desde A"
     assert_refused(client.post(edit_url(b.draft), edited))
@@ -502,9 +500,7 @@ def test_editor_cannot_delete_or_move_another_areas_pages(client, a, b):
         assert_refused(client.get(reverse("wagtailadmin_pages:delete", args=(page.pk,))))
         assert_refused(client.post(reverse("wagtailadmin_pages:delete", args=(page.pk,))))
         assert_refused(client.get(reverse("wagtailadmin_pages:move", args=(page.pk,))))
-        assert_refused(
-            client.post(reverse("wagtailadmin_pages:move_confirm", args=(page.pk, a.neighborhood.pk)))
-        )
+        assert_refused(client.post(reverse("wagtailadmin_pages:move_confirm", args=(page.pk, a.neighborhood.pk))))
     assert_refused(client.post(reverse("wagtailadmin_pages:unpublish", args=(b.work.pk,))))
 
     assert fresh(b.draft).get_parent().pk == b.neighborhood.pk

@@ -51,9 +51,7 @@ class Contractor(TranslatableMixin, index.Indexed, models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200)
-    tax_id = models.CharField(
-        _("tax identification number (NIT)"), max_length=30, blank=True
-    )
+    tax_id = models.CharField(_("tax identification number (NIT)"), max_length=30, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)

@@ -25,6 +25,7 @@ from rest_framework import serializers
 from home.forms import AreaPageForm
 from home.images import PHOTO_RENDITIONS
 from home.visibility import public_pages
+from languages.sources import in_locale
 from neighborhoods.geo import latitude_validators, longitude_validators
 from neighborhoods.models.feedback import EmbeddedFeedbackMixin
 
@@ -230,7 +231,7 @@ class PublicWorkPage(EmbeddedFeedbackMixin, Page):
 
         # The template renders these images with these renditions (components/photo.html).
         images = get_image_model().objects.prefetch_renditions(*PHOTO_RENDITIONS)
-        context["category"] = self.category.localized if self.category_id else None
+        context["category"] = in_locale([self.category])[0] if self.category_id else None
         context["photos"] = self.photos.prefetch_related(Prefetch("image", queryset=images))
         context["documents"] = self.documents.select_related("document")
         context["updates"] = self.updates.prefetch_related(Prefetch("image", queryset=images)).order_by(
@@ -285,7 +286,9 @@ class PublicWorkPhoto(TranslatableMixin, Orderable):
     """A photo in a work's gallery; the caption is translated, the image is shared."""
 
     page = ParentalKey(PublicWorkPage, on_delete=models.CASCADE, related_name="photos")
-    image = models.ForeignKey(get_image_model_string(), verbose_name=_("image"), on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey(
+        get_image_model_string(), verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
     caption = models.CharField(_("caption"), max_length=250, blank=True)
 
     panels = [FieldPanel("image"), FieldPanel("caption")]
@@ -306,7 +309,9 @@ class PublicWorkDocument(TranslatableMixin, Orderable):
     document = models.ForeignKey(
         get_document_model_string(), verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=250, blank=True, help_text=_("Leave blank to use the document's own title."))
+    title = models.CharField(
+        _("title"), max_length=250, blank=True, help_text=_("Leave blank to use the document's own title.")
+    )
 
     panels = [FieldPanel("document"), FieldPanel("title")]
     translatable_fields = [
@@ -330,7 +335,12 @@ class PublicWorkUpdate(TranslatableMixin, Orderable):
     date = models.DateField(_("date"))
     text = models.TextField(_("text"))
     image = models.ForeignKey(
-        get_image_model_string(), verbose_name=_("photo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        get_image_model_string(),
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     panels = [FieldPanel("date"), FieldPanel("text"), FieldPanel("image")]

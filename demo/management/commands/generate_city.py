@@ -20,15 +20,43 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         defaults = generate.Sizes()
-        parser.add_argument("--submunicipalities", type=int, default=defaults.submunicipalities, help="submunicipalities to add (default %(default)s)")
-        parser.add_argument("--neighborhoods", type=int, default=defaults.neighborhoods, help="neighbourhoods to add, spread over the submunicipalities (default %(default)s)")
-        parser.add_argument("--works", type=int, default=defaults.works, help="public works to add, spread over the neighbourhoods (default %(default)s)")
+        parser.add_argument(
+            "--submunicipalities",
+            type=int,
+            default=defaults.submunicipalities,
+            help="submunicipalities to add (default %(default)s)",
+        )
+        parser.add_argument(
+            "--neighborhoods",
+            type=int,
+            default=defaults.neighborhoods,
+            help="neighbourhoods to add, spread over the submunicipalities (default %(default)s)",
+        )
+        parser.add_argument(
+            "--works",
+            type=int,
+            default=defaults.works,
+            help="public works to add, spread over the neighbourhoods (default %(default)s)",
+        )
         parser.add_argument("--news", type=int, default=defaults.news, help="news items to add (default %(default)s)")
-        parser.add_argument("--budget-lines", type=int, default=defaults.budget_lines, help="budget lines per new neighbourhood and year, two years (default %(default)s)")
-        parser.add_argument("--seed", type=int, default=1, help="random seed, for the same city again (default %(default)s)")
-        parser.add_argument("--no-aliases", action="store_true", help="do not copy the pages as aliases into the other languages")
-        parser.add_argument("--no-index", action="store_true", help="do not build the search index (run update_index later)")
-        parser.add_argument("--force", action="store_true", help="add the generated city even though the site has real content")
+        parser.add_argument(
+            "--budget-lines",
+            type=int,
+            default=defaults.budget_lines,
+            help="budget lines per new neighbourhood and year, two years (default %(default)s)",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="random seed, for the same city again (default %(default)s)"
+        )
+        parser.add_argument(
+            "--no-aliases", action="store_true", help="do not copy the pages as aliases into the other languages"
+        )
+        parser.add_argument(
+            "--no-index", action="store_true", help="do not build the search index (run update_index later)"
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="add the generated city even though the site has real content"
+        )
 
     def handle(self, *args, **options):
         sizes = generate.Sizes(
@@ -52,7 +80,11 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         report = generate.generate_city(
-            sizes, seed=options["seed"], aliases=not options["no_aliases"], index=not options["no_index"], progress=progress
+            sizes,
+            seed=options["seed"],
+            aliases=not options["no_aliases"],
+            index=not options["no_index"],
+            progress=progress,
         )
         summary = ", ".join(f"{count} {kind}" for kind, count in report.created.items())
         self.stdout.write(f"Generated in {time.monotonic() - started:.1f} s: {summary}.")

@@ -8,13 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from budgets.permissions import grant_all_budget_permissions
-from imports import importers as imports
+from imports import importers, tables
 
 
 class ImportCommand(BaseCommand):
     """What ``import_budget`` and ``import_works`` share: reading, dry runs, the report."""
 
-    kind = imports.BUDGET
+    kind = importers.BUDGET
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="A .csv (UTF-8 or Latin-1, comma or semicolon) or .xlsx file.")
@@ -38,8 +38,8 @@ class ImportCommand(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        if path.stat().st_size > imports.MAX_FILE_BYTES:
-            raise CommandError(f"{path} is larger than {imports.MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        if path.stat().st_size > tables.MAX_FILE_BYTES:
+            raise CommandError(f"{path} is larger than {tables.MAX_FILE_BYTES // (1024 * 1024)} MB.")
         person = None
         if user:
             person = get_user_model().objects.filter(username=user).first()
@@ -49,7 +49,7 @@ class ImportCommand(BaseCommand):
         grant_all_budget_permissions()
 
         started = time.perf_counter()
-        report = imports.import_file(
+        report = importers.import_file(
             self.kind,
             path.read_bytes(),
             filename=path.name,
@@ -80,11 +80,11 @@ class ImportCommand(BaseCommand):
 class Command(ImportCommand):
     help = (
         "Import budget lines from a CSV (UTF-8 or Latin-1; comma or semicolon separated) or XLSX file. "
-        f"Headers (row 1): {', '.join(imports.BUDGET_COLUMNS['required'])}; optional: "
-        f"{', '.join(imports.BUDGET_COLUMNS['optional'])}. gestion is the fiscal year; barrio empty means "
+        f"Headers (row 1): {', '.join(importers.BUDGET_COLUMNS['required'])}; optional: "
+        f"{', '.join(importers.BUDGET_COLUMNS['optional'])}. gestion is the fiscal year; barrio empty means "
         "the whole submunicipality; categoria is a category code or Spanish name; amounts in bolivianos, "
         "'1.250.000,50' or '1250000.50'. A line is matched by area, year and code: new ones are created, "
         "changed ones updated, identical ones left alone. Any problem (reported by row and column) "
         "cancels the whole import. See samples/presupuesto_ejemplo.csv."
     )
-    kind = imports.BUDGET
+    kind = importers.BUDGET

@@ -20,8 +20,6 @@ class Command(BaseCommand):
         self.stdout.write("Setting up the team of each submunicipality…")
         teams = set_up_all_areas(SubmunicipalityPage.objects.all(), stdout=self.stdout)
         translators = Group.objects.get(name=TRANSLATORS_GROUP)
-        trees = sorted(
-            set(translators.page_permissions.values_list("page__locale__language_code", flat=True))
-        )
+        trees = sorted(set(translators.page_permissions.values_list("page__locale__language_code", flat=True)))
         self.stdout.write(f"  {translators.name}: may translate in {', '.join(trees) or 'no language tree yet'}")
         self.stdout.write(self.style.SUCCESS(f"Done: {len({t.pk for t in teams})} area team(s) ready."))

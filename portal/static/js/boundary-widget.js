@@ -1,4 +1,4 @@
-/* Mi Barrio admin: draw a boundary on a small map (neighborhoods.maps.BoundaryWidget).
+/* Mi Barrio admin: draw a boundary on a small map (neighborhoods.widgets.BoundaryWidget).
    The text box above the map always holds the GeoJSON and can be pasted into; this only helps:
    it draws what the box holds, and clicks on the map add corners that "Close polygon" writes into
    the box as a GeoJSON Polygon (longitude first). Tiles are optional: offline the outline is
