@@ -46,7 +46,7 @@ class Glance:
         return rate(self.allocated, self.executed)
 
 
-def at_a_glance(page, works):
+def at_a_glance(page: Page, works: list) -> Glance:
     """The counts by status, latest update, this year's budget and the submunicipality, for ``page``.
 
     Seven queries: the latest update, the budget as the budget pages count it (five, see

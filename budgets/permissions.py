@@ -18,9 +18,11 @@ same way but by different machinery.
 
 import contextlib
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
+from wagtail.models import Locale
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from budgets.models import BudgetLine
@@ -41,13 +43,13 @@ def _budget_permissions(actions):
     return list(Permission.objects.filter(content_type=content_type, codename__in=codenames))
 
 
-def grant_budget_permissions(team):
+def grant_budget_permissions(team: AreaTeam) -> None:
     """Give ``team``'s Editors and Reviewers their budget line permissions (safe to repeat)."""
     team.editors.permissions.add(*_budget_permissions(EDITOR_ACTIONS))
     team.reviewers.permissions.add(*_budget_permissions(REVIEWER_ACTIONS))
 
 
-def grant_all_budget_permissions():
+def grant_all_budget_permissions() -> int:
     """Run ``grant_budget_permissions`` for every existing team; return how many there are."""
 
     teams = list(AreaTeam.objects.select_related("editors", "reviewers"))
@@ -71,7 +73,7 @@ def give_existing_teams_budget_permissions(sender, app_config=None, **kwargs):
         grant_all_budget_permissions()
 
 
-def area_pages_for_user(user, locale=None):
+def area_pages_for_user(user, locale: Locale | None = None) -> QuerySet | None:
     """The neighbourhoods and submunicipalities whose budget lines ``user`` may work on.
 
     ``None`` means every area (superusers). ``locale`` limits the answer to one language's
@@ -124,7 +126,7 @@ def _register_policy():
         register_permission_policy(BudgetLine, BudgetLinePermissionPolicy(BudgetLine))
 
 
-def budget_line_policy():
+def budget_line_policy() -> BudgetLinePermissionPolicy:
     """The permission policy of budget lines (the one registered here)."""
     from wagtail.permissions import policy_registry
 

@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -54,7 +55,7 @@ class Consultation:
         return qr_svg(self.url) if self.url else ""
 
 
-def open_consultation(page, request):
+def open_consultation(page: Page, request: HttpRequest) -> Consultation | None:
     """The open consultation closest to closing, of the neighbourhood or of its whole
     submunicipality, as a ``Consultation`` in the page's language (None when there is none).
 
@@ -82,7 +83,7 @@ def open_consultation(page, request):
     )
 
 
-def qr_svg(url):
+def qr_svg(url: str) -> str:
     """An inline SVG QR code of ``url``: black on white, sized by CSS, with the URL as its title."""
     code = segno.make(url, error="m")
     svg = code.svg_inline(
@@ -103,7 +104,7 @@ def bulletin_works(page):
     return listed, works.count()  # counted even when all fit: the same queries for 3 works or 300
 
 
-def bulletin_context(page, request):
+def bulletin_context(page: Page, request: HttpRequest) -> dict:
 
     today = timezone.localdate()
     works, works_total = bulletin_works(page)
@@ -125,6 +126,6 @@ def bulletin_context(page, request):
     }
 
 
-def bulletin_view(page, request):
+def bulletin_view(page: Page, request: HttpRequest) -> TemplateResponse:
     """The bulletin of a neighbourhood page (its ``boletin/`` route), in the language it is served in."""
     return TemplateResponse(request, "opendata/bulletin.html", bulletin_context(page, request))

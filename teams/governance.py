@@ -56,6 +56,7 @@ Called when a ``SubmunicipalityPage`` or a non-default-language ``HomePage`` is 
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import QuerySet
 
 from wagtail.models import (
     Collection,
@@ -112,7 +113,7 @@ def _new_group(name):
 
 
 @transaction.atomic
-def ensure_translators_group():
+def ensure_translators_group() -> Group:
     """Create or complete the city-wide Translators group and return it.
 
     Safe to run again. Grants page permissions on every home page that exists in a language
@@ -128,7 +129,7 @@ def ensure_translators_group():
     return group
 
 
-def open_language_tree_to_translators(home):
+def open_language_tree_to_translators(home: HomePage) -> None:
     """Give the Translators group, if it exists yet, its permissions on a new language's home page.
 
     Does nothing for the default language, or before ``ensure_translators_group`` has made the
@@ -153,7 +154,7 @@ def _source_title(page):
 
 
 @transaction.atomic
-def set_up_area(page):
+def set_up_area(page: Page) -> AreaTeam:
     """Create or complete the team of the submunicipality ``page`` and return it.
 
     Safe to run again: nothing that exists is duplicated, and every language's copy of the
@@ -199,7 +200,7 @@ def set_up_area(page):
     return team
 
 
-def set_up_all_areas(area_pages, stdout=None) -> list[AreaTeam]:
+def set_up_all_areas(area_pages: QuerySet, stdout=None) -> list[AreaTeam]:
     """Set up the team of each page of ``area_pages`` and the Translators group; return the teams."""
     ensure_translators_group()
     teams = []

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from works.models import WorkStatus
@@ -47,7 +48,7 @@ class WorksFilter:
         return self.status is not None or self.category is not None
 
 
-def filter_query(status, category):
+def filter_query(status: str, category: str) -> str:
     params = {}
     if status:
         params[STATUS_PARAM] = status
@@ -56,7 +57,7 @@ def filter_query(status, category):
     return ("?" + urlencode(params) if params else "?") + ANCHOR
 
 
-def filter_works(request, works):
+def filter_works(request: HttpRequest, works: list) -> WorksFilter:
     """Filter ``works`` (each with ``display_category`` set) by the request's ``estado`` and ``categoria``.
 
     Each status link counts the works of that status within the chosen category, and each
