@@ -4,7 +4,9 @@ A Spanish section made private after its aliases and translations exist stays pr
 language: the rule itself, the API, the sitemap, the home page's lists and the search.
 """
 
-from wagtail.models import Page, PageViewRestriction
+import re
+
+from wagtail.models import Locale, Page, PageViewRestriction
 
 import pytest
 
@@ -22,6 +24,10 @@ def private_area():
         area = factories.submunicipality(title="Zona Reservada")
         barrio = factories.neighborhood(area, title="Barrio Reservado")
         news = factories.news(barrio, title="Noticia reservada")
+        # Real English translations of the area, the neighbourhood and the news item (no aliases
+        # above the news item, whose restrictions Wagtail would follow on its own).
+        factories.translation(area, "en", title="Private area", slug="private-area")
+        factories.translation(barrio, "en", title="Private neighbourhood", slug="private-neighbourhood")
         english = factories.translation(news, "en", title="Private news item", slug="private-news")
         open_area = factories.submunicipality(title="Zona Abierta")
     PageViewRestriction.objects.create(page=area, restriction_type=PageViewRestriction.PASSWORD, password="x")
@@ -65,7 +71,7 @@ def test_rows_without_pages_use_the_same_paths(private_area):
 
 
 def test_the_api_lists_and_shows_no_version_of_a_private_page(client, private_area):
-    private_titles = {"Zona Reservada", "Barrio Reservado", "Noticia reservada", "Private news item"}
+    private_titles = {"Zona Reservada", "Barrio Reservado", "Noticia reservada", "Private news item", "Private area"}
     for language in ("es", "ay", "en"):
         listed = client.get(f"/api/v2/pages/?locale={language}&limit=20&fields=title").json()
         titles = {item["title"] for item in listed["items"]}
@@ -96,3 +102,42 @@ def test_the_search_finds_no_version_of_a_private_page(client, private_area):
         assert "Noticia reservada" not in results and "Barrio Reservado" not in results, prefix
     english = client.get("/en/search/", {"q": "private"}).content.decode()
     assert "Private news item" not in english
+
+
+def test_a_translation_of_a_private_page_is_served_behind_the_originals_password(client, private_area):
+    english = private_area["english"]
+    response = client.get(english.url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Private news item" not in body
+    assert 'name="password"' in body
+    assert not english.get_view_restrictions().exists(), "nothing private in the English tree itself"
+    action = re.search(r'action="([^"]+)"', body).group(1)
+    assert client.post(action, {"password": "wrong", "return_url": english.url}).status_code == 200
+    assert "Private news item" not in client.get(english.url).content.decode()
+    form = client.post(action, {"password": "x", "return_url": english.url})
+    assert form.status_code == 302
+    assert "Private news item" in client.get(english.url).content.decode()
+
+
+def test_a_translation_of_a_public_page_is_served_as_before(client):
+    with factories.aliases_made():
+        barrio = factories.neighborhood(title="Barrio Abierto")
+        news = factories.news(barrio, title="Noticia abierta")
+        english = factories.translation(news, "en", title="Open news item", slug="open-news")
+    assert "Open news item" in client.get(english.url).content.decode()
+
+
+def test_area_lists_feeds_and_maps_show_no_version_of_a_private_page(client, private_area):
+    sub = private_area["open"]
+    with factories.aliases_made():
+        factories.neighborhood(sub, title="Barrio Vecino")
+    for language in ("es", "ay", "en"):
+        open_page = sub.get_translation(Locale.objects.get(language_code=language))
+        home = open_page.get_parent()
+        geojson = client.get(f"/{language}/mapa/{home.pk}/geojson/").content.decode()
+        assert "Zona Abierta" in geojson, language
+        assert "Zona Reservada" not in geojson, language
+        for page in versions(private_area["area"]).filter(locale__language_code=language):
+            assert client.get(f"/{language}/mapa/{page.pk}/geojson/").status_code == 404
+            assert "Noticia reservada" not in client.get(f"{page.url}feed/rss/").content.decode()
