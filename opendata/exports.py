@@ -50,6 +50,7 @@ from wagtail.models import Page, Site
 
 from budgets import summary
 from home.licence import open_data_license
+from home.spreadsheets import CSV_TEXT_NOTE, inert
 from home.visibility import is_restricted, restricted_paths
 from languages.sources import source_page
 from neighborhoods.geo import boundary_geometry
@@ -142,6 +143,8 @@ def _csv_value(value):
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, str):
+        return inert(value)
     return str(value)
 
 
@@ -545,6 +548,7 @@ def _csvw(export, columns, meta, data_updated):
         "generated_at": meta["generated_at"],
         "dc:language": meta["language"],
         "dialect": {"encoding": "utf-8", "header": True, "delimiter": ","},
+        "rdfs:comment": CSV_TEXT_NOTE,
         "tableSchema": {
             "columns": [
                 {"name": name, "titles": name, "datatype": datatype, "dc:description": doc}

@@ -23,12 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import HeaderButton
 from wagtail.contrib.forms.views import SubmissionsListView
 
+from home.spreadsheets import inert, xlsx_safe
 from participation.models import Channel
 
 REMOVED = "—"
-
-#: Characters that make a spreadsheet read a cell as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 #: Columns every form has, before its own questions: (key, heading).
 SUBMISSION_COLUMNS = (
@@ -42,14 +40,6 @@ SUBMISSION_COLUMNS = (
 
 def _local(moment):
     return timezone.make_naive(moment) if timezone.is_aware(moment) else moment
-
-
-def _spreadsheet_safe(value):
-    """Text a resident typed, made inert for a spreadsheet opening the CSV: a leading ``=``,
-    ``+``… is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class ParticipationSubmissionsListView(SubmissionsListView):
@@ -135,8 +125,12 @@ class ParticipationSubmissionsListView(SubmissionsListView):
         return OrderedDict((name, values[name]) for name in self.list_export)
 
     def write_csv_row(self, writer, row_dict):
-        # XLSX cells are written as text already (Wagtail); a CSV file has no types.
-        return super().write_csv_row(writer, {name: _spreadsheet_safe(value) for name, value in row_dict.items()})
+        return super().write_csv_row(writer, {name: inert(value) for name, value in row_dict.items()})
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        # Wagtail writes formula-like text as text in XLSX; it cannot write control characters.
+        safe = {name: xlsx_safe(value) for name, value in row_dict.items()}
+        return super().generate_xlsx_row(worksheet, safe, date_format=date_format)
 
     def channel_counts(self):
         """(channel label, count) for every channel that has submissions, most first."""

@@ -456,3 +456,27 @@ def test_the_api_is_read_only_and_has_images_and_documents(client, place):
     assert client.post("/api/v2/pages/", {}).status_code == 405
     get(client, "/api/v2/images/")
     get(client, "/api/v2/documents/")
+
+
+def test_text_a_spreadsheet_would_run_is_written_inert_and_the_metadata_says_how(client, place):
+    stairs = place["stairs"]
+    stairs.title = '  =HYPERLINK("http://malo.example","clic")'
+    stairs.summary = "-2+3"
+    stairs.save_revision().publish()
+    factories.budget_line(
+        place["sopocachi"], fiscal_year=2026, category=place["roads"], code="PRE-2026-0003",
+        description="@SUM(1+1)", amount_allocated=Decimal("10.00"),
+    )  # fmt: skip
+    _response, works = read_csv(client, area_url(place["sopocachi"], "obras.csv"))
+    row = next(row for row in works if row["project_code"] == stairs.project_code)
+    assert row["title"] == '\'  =HYPERLINK("http://malo.example","clic")'
+    assert row["summary"] == "'-2+3"
+    assert row["budget"] == "200000.00", "numbers are never quoted"
+    _response, lines = read_csv(client, area_url(place["sopocachi"], "presupuesto.csv"))
+    assert "'@SUM(1+1)" in {line["description"] for line in lines}
+    _response, metadata = read_json(client, area_url(place["sopocachi"], "obras.csv-metadata.json"))
+    assert "apostrophe" in metadata["rdfs:comment"]
+    _response, data = read_json(client, area_url(place["sopocachi"], "obras.json"))
+    assert next(item for item in data["items"] if item["project_code"] == stairs.project_code)["title"].startswith(
+        "  =HYPERLINK"
+    ), "JSON keeps the text as it is"

@@ -321,3 +321,17 @@ def test_the_page_listing_offers_recording_to_the_team_only(client, area):
     client.force_login(area["editor"])
     html = client.get(reverse("wagtailadmin_explore", args=[area["barrio"].pk])).content.decode()
     assert record_url(area["consultation"]) in html
+
+
+def test_an_answer_with_a_control_character_does_not_break_the_xlsx_export(client, area):
+    from openpyxl import load_workbook
+
+    factories.submission(area["consultation"], opinion="Primera\vlínea", prioridad="Agua")
+    client.force_login(area["editor"])
+    response = client.get(list_url(area["consultation"], export="xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cell = list(sheet.iter_rows(min_row=2))[0][5]
+    assert cell.value == "Primera\ufffdlínea"
+    _heading, row = export_rows(client, area["consultation"])
+    assert row[5] == "Primera\vlínea", "the CSV keeps the answer as it was typed"
