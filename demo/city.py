@@ -24,6 +24,7 @@ Why it is shaped like this:
 import contextlib
 import datetime
 import io
+import secrets
 import unicodedata
 import uuid
 from collections import Counter
@@ -54,7 +55,7 @@ from participation.models import (
     FeedbackFormPage,
     Submission,
 )
-from teams.governance import ensure_translators_group, set_up_area
+from teams.governance import ensure_translators_group, retire_stock_groups, set_up_area
 from teams.models import AreaTeam
 from works.models import (
     Contractor,
@@ -957,8 +958,9 @@ class DemoBuilder(ParticipationDemo):
     ``log`` receives a line of progress per submunicipality.
     """
 
-    def __init__(self, log=None):
+    def __init__(self, log=None, random_passwords=False):
         self.log = log or (lambda line: None)
+        self.random_passwords = random_passwords
         self.report = DemoReport()
         self.locale = Locale.get_default()
         self.admin = None
@@ -976,6 +978,7 @@ class DemoBuilder(ParticipationDemo):
                 f"There is no home page in the default language ({self.locale.language_code}): run migrate first."
             )
         self.admin = self._user(admin_username(), "administrator (superuser)", superuser=True)
+        retire_stock_groups()
         translators = ensure_translators_group()
         translator = self._user(translator_username(), "translator (Traductores group)")
         translator.groups.add(translators)
@@ -1041,15 +1044,21 @@ class DemoBuilder(ParticipationDemo):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         created = user is None
+        password = DEMO_PASSWORD
         if created:
-            # Hashing is slow on purpose (about half a second each in production settings):
-            # hash the shared demo password once and give every account that hash.
-            if self._password_hash is None:
-                self._password_hash = make_password(DEMO_PASSWORD)
+            if self.random_passwords:
+                password = secrets.token_urlsafe(12)
+                password_hash = make_password(password)
+            else:
+                # Hashing is slow on purpose (about half a second each in production settings):
+                # hash the shared demo password once and give every account that hash.
+                if self._password_hash is None:
+                    self._password_hash = make_password(DEMO_PASSWORD)
+                password_hash = self._password_hash
             user = User(
                 username=username,
                 email=f"{username}@mibarrio.example",
-                password=self._password_hash,
+                password=password_hash,
                 first_name="Demo",
                 last_name=username.removeprefix("demo-").replace("-", " ").title(),
                 is_staff=superuser,
@@ -1058,7 +1067,8 @@ class DemoBuilder(ParticipationDemo):
             user.full_clean()
             user.save()
         self.report.count("users", created)
-        self.report.logins.append(Login(username, DEMO_PASSWORD, role, created))
+        shown = password if created or not self.random_passwords else "(unchanged)"
+        self.report.logins.append(Login(username, shown, role, created))
         return user
 
     # ---- images -----------------------------------------------------------------------------
@@ -1351,6 +1361,10 @@ class DemoBuilder(ParticipationDemo):
         self._publish(parent, page, "news")
 
 
-def load_demo(log=None):
-    """Build whatever is missing of the demo city and return a ``DemoReport``."""
-    return DemoBuilder(log=log).build()
+def load_demo(log=None, random_passwords=False):
+    """Build whatever is missing of the demo city and return a ``DemoReport``.
+
+    New demo accounts get the published ``DEMO_PASSWORD``, or each a random one with
+    ``random_passwords`` (what production settings ask for).
+    """
+    return DemoBuilder(log=log, random_passwords=random_passwords).build()

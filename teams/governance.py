@@ -200,8 +200,41 @@ def set_up_area(page: Page) -> AreaTeam:
     return team
 
 
+#: Wagtail's stock groups: their page permissions on the root reach every area.
+STOCK_GROUPS = ("Editors", "Moderators")
+
+
+@transaction.atomic
+def retire_stock_groups() -> dict[str, str]:
+    """Delete Wagtail's stock Editors and Moderators groups, or empty them of every right.
+
+    A fresh Wagtail site gives them add, edit and publish on the root page, which would let
+    anyone put in them edit every area and skip its review. A group nobody belongs to is
+    deleted; one with members keeps its members but loses every permission (so whoever put
+    people there can see who they were). Returns what happened to each, by name.
+    """
+    done = {}
+    for name in STOCK_GROUPS:
+        group = Group.objects.filter(name=name).first()
+        if group is None:
+            continue
+        if group.user_set.exists():
+            group.permissions.clear()
+            GroupPagePermission.objects.filter(group=group).delete()
+            GroupCollectionPermission.objects.filter(group=group).delete()
+            done[name] = "emptied"
+        else:
+            group.delete()
+            done[name] = "deleted"
+    return done
+
+
 def set_up_all_areas(area_pages: QuerySet, stdout=None) -> list[AreaTeam]:
-    """Set up the team of each page of ``area_pages`` and the Translators group; return the teams."""
+    """Set up the team of each page of ``area_pages`` and the Translators group, retire Wagtail's
+    stock groups; return the teams."""
+    for name, what in retire_stock_groups().items():
+        if stdout is not None:
+            stdout.write(f"  Wagtail's stock group {name!r}: {what} (its rights reached every area)")
     ensure_translators_group()
     teams = []
     for page in area_pages.order_by("path"):

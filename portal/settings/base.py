@@ -251,3 +251,7 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
 # The city's box (west, south, east, north: longitude, latitude): every boundary must lie inside.
 # The default takes in La Paz with El Alto, the southern valleys and the northern slopes.
 CITY_BBOX = tuple(float(v) for v in env_list("CITY_BBOX", "-68.30,-16.70,-67.90,-16.30"))
+
+# load_demo may create accounts with the published demo password only where this is True (dev and
+# tests); elsewhere it asks for --random-passwords.
+DEMO_PUBLISHED_PASSWORD = False

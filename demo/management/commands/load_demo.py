@@ -2,7 +2,12 @@
 
 import time
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from django_tasks import default_task_backend
+from django_tasks.backends.immediate import ImmediateBackend
 
 from demo import city as demo
 
@@ -19,10 +24,18 @@ class Command(BaseCommand):
         f"and a translator, all with the password '{demo.DEMO_PASSWORD}' (the log-ins are printed at "
         "the end). Every page says it is demo data ('[Demo]'). Safe to run again: only what is "
         "missing is created. Refuses to run when the site already has real submunicipalities, "
-        "neighbourhoods or works, unless --force is given."
+        "neighbourhoods or works, unless --force is given. Under production settings it refuses to "
+        "create accounts with that published password: give --random-passwords (each account gets "
+        "its own, printed once)."
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--random-passwords",
+            action="store_true",
+            help="Give each new demo account its own random password, printed once at the end (needed "
+            "under production settings).",
+        )
         parser.add_argument(
             "--force",
             action="store_true",
@@ -32,7 +45,14 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, force=False, verbosity=1, **options):
+    def handle(self, *args, force=False, random_passwords=False, verbosity=1, **options):
+        if not (settings.DEMO_PUBLISHED_PASSWORD or random_passwords):
+            raise CommandError(
+                f"These settings ({settings.SETTINGS_MODULE}) do not allow demo accounts with the published "
+                f"password '{demo.DEMO_PASSWORD}': anyone could log in as them. Run "
+                "'manage.py load_demo --random-passwords' to give each new demo account its own random "
+                "password (printed once at the end)."
+            )
         if not force:
             total, titles = demo.non_demo_places()
             if total:
@@ -48,9 +68,14 @@ class Command(BaseCommand):
         log = self.stdout.write if verbosity >= 1 else None
         self.stdout.write("Building the demo city (only what is missing is created)…")
         try:
-            report = demo.load_demo(log=log)
+            report = demo.load_demo(log=log, random_passwords=random_passwords)
         except LookupError as error:
             raise CommandError(str(error)) from error
+        if not isinstance(default_task_backend, ImmediateBackend):
+            # The search index is updated by background tasks, which only a worker runs: build it
+            # now so that search finds the demo at once (the queued tasks then change nothing).
+            self.stdout.write("Building the search index (the task queue is not run in this process)…")
+            call_command("update_index", verbosity=0)
         elapsed = time.monotonic() - started
 
         self.stdout.write("")
