@@ -1,17 +1,50 @@
-"""The admin's image form: every image needs a description.
+"""The admin's image form (``WAGTAILIMAGES_IMAGE_FORM_BASE``): an image that opens, with a description.
 
-It is the alt text read to blind residents and shown when a photo does not load on a slow
-connection. The admin refuses an image without one (``WAGTAILIMAGES_IMAGE_FORM_BASE``).
+The description is the alt text read to blind residents and shown when a photo does not load on
+a slow connection: the admin refuses an image without one. A file that looks like an image but
+does not open (damaged, cut short by a slow connection, a JPEG header on anything) is refused
+with a message that says what to do, instead of failing when Wagtail reads its size.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
+
+from PIL import Image, UnidentifiedImageError
+
+#: What Pillow raises for a file it cannot read whole.
+UNREADABLE = (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError)
+
+
+class OpeningImageField(WagtailImageField):
+    """Wagtail's image field, refusing a file that does not open instead of failing on it."""
+
+    def check_image_pixel_size(self, f):
+        try:
+            super().check_image_pixel_size(f)
+            f.seek(0)
+            with Image.open(f) as image:
+                image.load()  # decodes every pixel: a file cut short fails here, not later
+        except forms.ValidationError:
+            raise
+        except UNREADABLE as error:
+            raise forms.ValidationError(
+                _(
+                    "This file does not open as an image: it may be damaged or only partly uploaded. "
+                    "Open it on your computer, save it again as JPEG or PNG and upload that file."
+                ),
+                code="unreadable",
+            ) from error
+        finally:
+            f.seek(0)
 
 
 class ImageForm(BaseImageForm):
-    """Wagtail's image form, with the description (the alt text) required."""
+    """Wagtail's image form: the file must open, and the description (the alt text) is required."""
+
+    file = OpeningImageField(label=_("File"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,12 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: An XLSX file is a zip: what its parts may add up to once unzipped (a small file can unzip to
+#: gigabytes).
+MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
+#: Rows of the sheet (the header and any empty rows count), and columns read.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 60
 CENTS = Decimal("0.01")
 SIX_PLACES = Decimal("0.000001")
 MAX_AMOUNT = Decimal("1000000000000")  # 14 digits, 2 of them decimals
@@ -157,16 +163,30 @@ def _records_from_csv(content):
         raise TableError(_("The file is not valid CSV: %(error)s") % {"error": error}) from error
 
 
+def _unzipped_size(content):
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise TableError(_("The file is not a valid XLSX spreadsheet.")) from error
+
+
 def _records_from_xlsx(content):
     from openpyxl import load_workbook
 
+    if _unzipped_size(content) > MAX_UNZIPPED_BYTES:
+        raise TableError(
+            _("The spreadsheet is larger than %(size)s MB once opened: split it into smaller files.")
+            % {"size": MAX_UNZIPPED_BYTES // (1024 * 1024)}
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise TableError(_("The file is not a valid XLSX spreadsheet.")) from error
     try:
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        for number, values in enumerate(rows, start=1):
             yield number, ["" if value is None else value for value in values]
     finally:
         workbook.close()
@@ -183,6 +203,19 @@ def read_table(content, filename=""):
     records = _records_from_xlsx(content) if _is_xlsx(content, filename) else _records_from_csv(content)
     headers, rows = None, []
     for number, values in records:
+        if number > MAX_ROWS:
+            raise TableError(
+                _(
+                    "The sheet goes on past row %(limit)s: import at most %(limit)s rows at a time, and "
+                    "delete any empty rows below the data."
+                )
+                % {"limit": MAX_ROWS}
+            )
+        if len(values) > MAX_COLUMNS and any(not is_blank(value) for value in values[MAX_COLUMNS:]):
+            raise TableError(
+                _("Row %(row)s has more than %(limit)s columns: the import reads at most %(limit)s.")
+                % {"row": number, "limit": MAX_COLUMNS}
+            )
         if all(is_blank(value) for value in values):
             continue
         if headers is None:

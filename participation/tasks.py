@@ -2,10 +2,17 @@
 
 ``notify_team`` tells the area's team of a new submission by e-mail. It is enqueued once the
 submission is committed (``participation.submissions``), so the resident never waits for the
-mail server and never sees its errors; a failure is logged (and marks the task failed where a
-task worker runs), and the submission stays stored and listed in the admin.
+mail server and never sees its errors; the submission stays stored and listed in the admin
+whatever happens to the e-mail.
+
+When the mail server cannot be reached, the attempt is marked failed with its error and the e-mail
+is tried again later (``RETRY_DELAYS``: after a minute, then less and less often, a day in all),
+each time as a new task that the worker runs no sooner than its time. When the last attempt
+fails too, administrators see it on their dashboard (``participation.wagtail_hooks``). Where tasks run in
+the request itself (development, tests) there is no later: a failure is logged and that is all.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -18,11 +25,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from participation.models import Submission
 from teams.areas import team_for_page
 
 logger = logging.getLogger(__name__)
+
+#: Minutes between attempts to send a team e-mail: 10 attempts, 24 hours in all.
+RETRY_DELAYS = (1, 5, 15, 30, 60, 120, 240, 480, 489)
+#: The number of the last attempt (the first is 0).
+LAST_ATTEMPT = len(RETRY_DELAYS)
 
 
 def recipients_for(page):
@@ -90,9 +103,9 @@ def message_for(submission):
 
 
 @task()
-def notify_team(submission_id):
+def notify_team(submission_id, attempt=0):
     """E-mail the area's team about the submission ``submission_id``; returns how many people
-    were written to."""
+    were written to. ``attempt`` counts the tries before this one."""
 
     submission = Submission.objects.select_related("page", "about_page").filter(pk=submission_id).first()
     if submission is None:
@@ -105,6 +118,24 @@ def notify_team(submission_id):
     try:
         send_mail(subject, body, page.from_address or None, recipients)
     except Exception:
-        logger.exception("Could not e-mail the team about submission %s of page %s", submission.pk, page.pk)
+        if attempt < LAST_ATTEMPT and notify_team.get_backend().supports_defer:
+            delay = RETRY_DELAYS[attempt]
+            later = notify_team.using(run_after=timezone.now() + datetime.timedelta(minutes=delay))
+            later.enqueue(submission_id, attempt + 1)
+            logger.warning(
+                "Could not e-mail the team about submission %s (attempt %s): trying again in %s minutes",
+                submission.pk, attempt + 1, delay,
+            )  # fmt: skip
+        else:
+            logger.exception("Could not e-mail the team about submission %s of page %s", submission.pk, page.pk)
         raise
     return len(recipients)
+
+
+def failed_notifications(limit: int = 20) -> list:
+    """The team e-mails whose last attempt failed, newest first (tasks of the database queue;
+    where tasks run in the request, failures are only logged)."""
+    last_attempts = DBTaskResult.objects.failed().filter(
+        task_path=notify_team.module_path, args_kwargs__args__1=LAST_ATTEMPT
+    )
+    return list(last_attempts.order_by("-finished_at")[:limit])

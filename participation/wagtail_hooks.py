@@ -10,10 +10,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
 from participation.access import forms_in_users_areas, may_see_submissions
 from participation.models import ConsultationPage, FeedbackFormPage
+from participation.tasks import failed_notifications
 from participation.views import assisted
 
 
@@ -49,3 +51,25 @@ def record_submission_button(page, user, next_url=None):
             priority=8,
         )
     ]
+
+
+class FailedNotificationsPanel(Component):
+    """On an administrator's dashboard: the team e-mails that could not be sent in a day of trying."""
+
+    name = "failed_notifications"
+    template_name = "participation/admin/failed_notifications_panel.html"
+    order = 50
+
+    def __init__(self, failed):
+        self.failed = failed
+
+    def get_context_data(self, parent_context=None):
+        return {"failed": self.failed}
+
+
+@hooks.register("construct_homepage_panels")
+def add_failed_notifications_panel(request, panels):
+    if request.user.is_superuser:
+        failed = failed_notifications()
+        if failed:
+            panels.append(FailedNotificationsPanel(failed))

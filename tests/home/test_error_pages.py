@@ -9,12 +9,12 @@ import re
 
 from django.conf.urls.i18n import i18n_patterns
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import path
 
 import pytest
 
 from portal.urls import urlpatterns as portal_urlpatterns
+from tests.clients import BrowserFormClient
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -67,7 +67,7 @@ def test_a_refused_page_is_a_403_in_the_readers_language_with_the_full_layout(cl
 
 
 def test_a_form_sent_without_its_security_token_is_a_403_that_says_what_to_do():
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserFormClient(enforce_csrf_checks=True)
 
     response = client.post("/en/search/", {"q": "plaza"})
 
@@ -91,7 +91,7 @@ def test_a_request_for_another_sites_address_is_a_400(client, settings):
 
 def test_an_oversized_request_is_a_400_in_the_readers_language(settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserFormClient(enforce_csrf_checks=True)
     client.cookies["csrftoken"] = "a" * 32
 
     response = client.post("/en/search/", {"csrfmiddlewaretoken": "a" * 32, "q": "x" * 5000})
@@ -103,10 +103,10 @@ def test_an_oversized_request_is_a_400_in_the_readers_language(settings):
 
 
 def test_a_server_error_is_a_500_in_the_readers_language():
-    client = Client(raise_request_exception=False)
+    client = BrowserFormClient(raise_request_exception=False)
 
     response = client.get("/en/falla/")
-    spanish = Client(raise_request_exception=False).get("/es/falla/")
+    spanish = BrowserFormClient(raise_request_exception=False).get("/es/falla/")
 
     assert response.status_code == 500
     markup = response.content.decode()

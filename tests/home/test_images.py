@@ -165,3 +165,32 @@ def test_the_multiple_uploader_keeps_an_image_without_description_aside_until_on
     assert response.json()["success"]
     assert not get_image_model().objects.filter(title="sin-texto.png").exists()
     assert UploadedFile.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("foto.jpg", b"\xff\xd8\xff\xe0" + b"basura" * 200),  # a JPEG header, then garbage
+        ("foto.jpg", b"GIF89a no es una imagen"),
+        ("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("foto.jpg", b""),
+    ],
+)
+def test_a_broken_image_upload_is_refused_with_a_clear_error(admin_client, name, content):
+    from wagtail.models import Collection
+
+    data = {
+        "title": "Rota",
+        "file": SimpleUploadedFile(name, content, content_type="image/jpeg"),
+        "description": "Una foto que no abre",
+        "collection": Collection.get_first_root_node().pk,
+    }
+    response = admin_client.post(reverse("wagtailimages:add"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not get_image_model().objects.filter(title="Rota").exists()
+    multiple = admin_client.post(
+        reverse("wagtailimages:add_multiple"), {"files[]": SimpleUploadedFile(name, content, content_type="image/jpeg")}
+    )
+    assert multiple.status_code < 500
+    assert not get_image_model().objects.filter(title__startswith="foto").exists()

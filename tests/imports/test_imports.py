@@ -20,7 +20,7 @@ from wagtail.models import Locale, Revision
 import pytest
 
 from budgets.models import BudgetLine
-from imports import tables
+from imports import importers, tables
 from imports.importers import import_file
 from imports.tables import parse_amount, read_table
 from teams.models import AreaTeam
@@ -523,3 +523,54 @@ def test_people_outside_the_teams_cannot_open_the_import(client, city):
     assert response.status_code in (302, 403)
     if response.status_code == 302:
         assert response["Location"] == reverse("wagtailadmin_home")
+
+
+# -- Bounds: a small file cannot hold a worker ------------------------------------------------
+
+
+def zipped_xlsx_with_a_huge_sheet(unzipped_mb):
+    """A valid-looking XLSX whose sheet unzips to ``unzipped_mb`` MB of blank rows (a few KB zipped)."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in source.infolist():
+            data = source.read(part.filename)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                row = b"<row/>"
+                data = data.replace(
+                    b"<sheetData></sheetData>",
+                    b"<sheetData>" + row * (unzipped_mb * 1024 * 1024 // len(row)) + b"</sheetData>",
+                )
+            archive.writestr(part, data)
+    return out.getvalue()
+
+
+def test_an_xlsx_that_unzips_to_more_than_the_limit_is_refused_before_it_is_read():
+    content = zipped_xlsx_with_a_huge_sheet(70)
+    assert len(content) < tables.MAX_FILE_BYTES
+    report = import_file(importers.BUDGET, content, "bomba.xlsx")
+    assert not report.ok
+    assert str(tables.MAX_UNZIPPED_BYTES // (1024 * 1024)) in str(report.problems[0])
+
+
+def test_a_sheet_longer_than_the_limit_is_refused_with_a_clear_message(monkeypatch):
+    monkeypatch.setattr(tables, "MAX_ROWS", 50)
+    rows = [BUDGET_HEADER.split(",")] + [[""] * 10] * 60 + [["PRE-1", 2026]]
+    report = import_file(importers.BUDGET, xlsx(rows), "larga.xlsx")
+    assert not report.ok
+    assert "50" in str(report.problems[0])
+    csv_report = import_file(importers.BUDGET, ("\n".join(["a,b"] * 70)).encode(), "larga.csv")
+    assert "50" in str(csv_report.problems[0])
+
+
+def test_a_row_wider_than_the_limit_is_refused():
+    rows = [BUDGET_HEADER.split(","), ["x"] * (tables.MAX_COLUMNS + 5)]
+    report = import_file(importers.BUDGET, xlsx(rows), "ancha.xlsx")
+    assert not report.ok
+    assert str(tables.MAX_COLUMNS) in str(report.problems[0])

@@ -14,12 +14,13 @@ import threading
 import time
 from urllib.parse import urlparse
 
-from django.test import Client, RequestFactory, override_settings
+from django.test import RequestFactory, override_settings
 
 import pytest
 
 from participation import abuse
 from tests import factories
+from tests.clients import BrowserFormClient
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +183,7 @@ def barrio():
 
 
 def test_a_post_without_csrf_token_gets_the_expired_form_page(barrio):
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserFormClient(enforce_csrf_checks=True)
     response = client.post(barrio.url, {"q": "x"})
     assert response.status_code == 403
     assert [t.name for t in response.templates][0] == "csrf_failure.html"
@@ -193,7 +194,7 @@ def test_a_post_without_csrf_token_gets_the_expired_form_page(barrio):
 
 
 def test_the_expired_form_page_explains_in_the_readers_language_and_links_back(barrio):
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserFormClient(enforce_csrf_checks=True)
     with_csrf_cookie(client)  # the cookie a resident's browser holds, but a stale token in the form
     response = client.post(barrio.url, {"csrfmiddlewaretoken": "x" * 64}, HTTP_REFERER=f"http://testserver{barrio.url}")
     assert response.status_code == 403
@@ -203,14 +204,14 @@ def test_the_expired_form_page_explains_in_the_readers_language_and_links_back(b
     assert "Sus respuestas no se enviaron" in html
     assert f'href="http://testserver{barrio.url}"' in html
     # A link back to another site is never offered.
-    response = Client(enforce_csrf_checks=True).post(barrio.url, {}, HTTP_REFERER="https://evil.example/")
+    response = BrowserFormClient(enforce_csrf_checks=True).post(barrio.url, {}, HTTP_REFERER="https://evil.example/")
     assert response.status_code == 403
     assert "evil.example" not in response.content.decode()
 
 
 def test_an_oversized_body_gets_a_400_page_not_a_500(settings, barrio):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
-    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client = BrowserFormClient(enforce_csrf_checks=True, raise_request_exception=False)
     token = with_csrf_cookie(client)
     response = client.post(barrio.url, {"csrfmiddlewaretoken": token, "text": "x" * 5000})
     assert response.status_code == 400
@@ -316,7 +317,7 @@ def test_past_the_limit_429_keeps_every_answer_and_says_how_long_to_wait_in_the_
     with factories.aliases_made():
         page = factories.consultation(barrio, questions=QUESTIONS)
     english = page.get_translations().get(locale__language_code="en")
-    client = Client()
+    client = BrowserFormClient()
     assert client.post(page.url, VALID).status_code == 303
     # Answers with errors are not counted: the resident may correct them.
     for _ in range(3):
@@ -347,7 +348,7 @@ def test_past_the_limit_429_keeps_every_answer_and_says_how_long_to_wait_in_the_
 def test_behind_a_proxy_residents_are_told_apart_and_a_forged_header_does_not_help(settings, consultation):
     settings.PARTICIPATION_RATE_LIMIT = "1/600"
     settings.TRUSTED_PROXY_COUNT = 0
-    client = Client()
+    client = BrowserFormClient()
     assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 303
     assert client.post(consultation.url, VALID, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 429
     settings.TRUSTED_PROXY_COUNT = 1
@@ -453,7 +454,7 @@ def test_bytes_that_are_not_utf8_are_replaced_not_a_server_error(client, consult
 
 def test_oversized_and_malformed_bodies_get_a_400_and_store_nothing(settings, consultation):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
-    client = Client(raise_request_exception=False)
+    client = BrowserFormClient(raise_request_exception=False)
     assert client.post(consultation.url, {**VALID, "opinion": "x" * 5000}).status_code == 400
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
     assert client.post(consultation.url, {**VALID, "temas": ["Luz"] * 60}).status_code == 400
@@ -464,7 +465,7 @@ def test_oversized_and_malformed_bodies_get_a_400_and_store_nothing(settings, co
 
 
 def test_the_form_sent_without_its_token_gets_the_expired_page_and_nothing_is_stored(consultation):
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserFormClient(enforce_csrf_checks=True)
     response = client.post(consultation.url, VALID)
     assert response.status_code == 403
     assert "csrf_failure.html" in [t.name for t in response.templates]

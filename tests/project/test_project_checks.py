@@ -28,6 +28,7 @@ def test_deploy_checks_are_clean_with_production_settings():
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "SECRET_KEY": "a-long-random-production-like-secret-key-for-the-deploy-check-0123456789",
         "ALLOWED_HOSTS": "mibarrio.example.org",
+        "TRUSTED_PROXY_COUNT": "1",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -39,6 +40,26 @@ def test_deploy_checks_are_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_when_a_proxy_is_in_front_but_not_counted():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "a-long-random-production-like-secret-key-for-the-deploy-check-0123456789",
+        "ALLOWED_HOSTS": "mibarrio.example.org",
+        "TRUSTED_PROXY_COUNT": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "participation.W001" in result.stdout + result.stderr
+    assert "TRUSTED_PROXY_COUNT" in result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
