@@ -16,6 +16,9 @@ UTF-8, and decoding a UTF-8 body as UTF-16 failed (500). Bytes that are not UTF-
 from django.conf import settings
 from django.views.defaults import bad_request
 
+from csp.middleware import CSPMiddleware
+from csp.utils import default_config
+
 #: Where staff upload files (images, documents, spreadsheets) and may send larger bodies.
 STAFF_PREFIXES = ("/admin/", "/django-admin/")
 
@@ -53,3 +56,32 @@ class RefuseBadRequestsMiddleware:
         if settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return "a body over the limit"
         return ""
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's own policy (``settings.ADMIN_CONTENT_SECURITY_POLICY``).
+
+    Public pages get ``CONTENT_SECURITY_POLICY``: scripts and styles from the portal only, no inline
+    script at all (so a page kept by a front cache needs no nonce). Wagtail's admin writes inline
+    scripts in its widgets (date pickers, inline panels) without a nonce, so under ``/admin/`` scripts
+    may also be inline; nothing else is allowed there that the public policy does not allow.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None and request.path_info.startswith(STAFF_PREFIXES):
+            parts.config = default_config(settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy``: the portal uses no camera, microphone or payment; geolocation only
+    from its own pages ("Use my location" on the map)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -7,11 +7,13 @@ Everything that differs between a laptop, CI and production comes from the envir
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "languages.middleware.PortalLocaleMiddleware",
     "languages.middleware.RememberLanguageMiddleware",
     "home.middleware.RefuseBadRequestsMiddleware",
+    "home.middleware.ContentSecurityPolicyMiddleware",
+    "home.middleware.PermissionsPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -256,3 +261,40 @@ CITY_BBOX = tuple(float(v) for v in env_list("CITY_BBOX", "-68.30,-16.70,-67.90,
 # load_demo may create accounts with the published demo password only where this is True (dev and
 # tests); elsewhere it asks for --random-passwords.
 DEMO_PUBLISHED_PASSWORD = False
+
+# Content-Security-Policy (django-csp, ``home.middleware``). Public pages: everything from the
+# portal itself, map tiles from MAP_TILE_URL's host, no inline script. The admin: the same, plus
+# the inline scripts of Wagtail's widgets.
+_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL)) if urlsplit(MAP_TILE_URL).netloc else ""
+_PUBLIC_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:", *filter(None, [_TILE_ORIGIN])],
+    "connect-src": [SELF],
+    "font-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _PUBLIC_DIRECTIVES}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_PUBLIC_DIRECTIVES,
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *filter(None, [_TILE_ORIGIN])],
+        "frame-src": [SELF],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
+
+# The language cookie: sent back only to this site's own pages (and only over HTTPS in production).
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", False)
+
+# The admin asks no third party: no Gravatar avatars (they give out a hash of each editor's e-mail)
+# and no check for new Wagtail releases (the operator upgrades with pinned requirements).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -99,20 +99,28 @@ def new_page(browser, live_site):
     """Open pages in fresh browser contexts: ``new_page(java_script_enabled=False, viewport=...)``.
 
     Each context asks for Spanish (``Accept-Language: es``) unless given another ``locale`` and
-    resolves relative addresses against the live server.
+    resolves relative addresses against the live server. Whatever the browser refuses under the
+    Content-Security-Policy (public pages' or the admin's) fails the test that opened the page.
     """
-    contexts = []
+    contexts, refused = [], []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            refused.append(f"{message.page.url if message.page else ''}: {message.text}")
 
     def open_page(**options):
         options.setdefault("locale", "es")
         context = browser.new_context(base_url=live_site.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", watch)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not refused, "refused by the Content-Security-Policy:\n" + "\n".join(refused)
 
 
 @pytest.fixture

@@ -236,6 +236,14 @@ def test_an_editor_draws_a_boundary_on_the_admin_map_and_a_crossing_one_is_refus
         assert latest_boundary(mapped.neighborhood) == drawn  # the draft before it is kept
         assert Page.objects.get(pk=mapped.neighborhood.pk).specific.boundary == mapped.neighborhood.boundary
 
+    # A work's editor (date pickers, inline panels: the inline scripts of Wagtail's admin) works
+    # under the admin's Content-Security-Policy: the page fixture fails on any refusal.
+    page.goto(f"/admin/pages/{mapped.building.pk}/edit/")
+    planned_start = page.locator("input[name=planned_start]")
+    expect(planned_start).to_be_visible()
+    planned_start.click()
+    expect(page.locator(".xdsoft_datetimepicker:visible").first).to_be_visible()  # the date picker opened
+
 
 def save_draft(page):
     with page.expect_navigation():
