@@ -20,7 +20,7 @@ from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 
 #: Where staff upload files (images, documents, spreadsheets) and may send larger bodies.
-STAFF_PREFIXES = ("/admin/", "/django-admin/")
+STAFF_PREFIXES = ("/admin/",)
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 

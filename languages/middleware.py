@@ -47,7 +47,7 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     a plain 404, not a redirect into the public site.
     """
 
-    UNPREFIXED = ("/admin/", "/django-admin/", "/api/", "/documents/", "/static/", "/media/", "/i18n/")
+    UNPREFIXED = ("/admin/", "/api/", "/documents/", "/static/", "/media/", "/i18n/")
 
     def process_response(self, request, response):
         if response.status_code == 404 and request.path_info.startswith(self.UNPREFIXED):

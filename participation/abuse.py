@@ -16,7 +16,7 @@ What a resident sees:
 
 The client's address is ``REMOTE_ADDR`` unless the portal runs behind ``TRUSTED_PROXY_COUNT``
 reverse proxies, each of which appends the address it received the request from to
-``X-Forwarded-For`` (:func:`client_ip`). The header is never trusted otherwise: anyone can send it.
+``X-Forwarded-For`` (``home.clients.client_ip``). The header is never trusted otherwise: anyone can send it.
 """
 
 import hashlib
@@ -29,6 +29,8 @@ from django.conf import settings
 from django.core import validators
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy, ngettext_lazy
+
+from home.clients import client_ip
 
 HONEYPOT_FIELD = "website-url"
 
@@ -61,29 +63,6 @@ NUMBER_TOO_LARGE_MESSAGE = gettext_lazy("Please enter a number no larger than %(
 def honeypot_tripped(request):
     """True when the hidden field people never see came back filled in: a robot sent the form."""
     return bool(request.POST.get(HONEYPOT_FIELD, "").strip())
-
-
-def _valid_ip(value):
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
-def client_ip(request):
-    """The resident's address: ``REMOTE_ADDR``, or behind N trusted proxies the Nth address from
-    the right of ``X-Forwarded-For`` (each proxy appends the address that connected to it, so
-    entries further left may have been written by the client and are ignored)."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
-    if proxies >= 1:
-        forwarded = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [item for item in forwarded if item]
-        if len(forwarded) >= proxies:
-            address = _valid_ip(forwarded[-proxies])
-            if address:
-                return address
-    return _valid_ip(remote) or remote
 
 
 def rate_limit():

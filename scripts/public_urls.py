@@ -84,7 +84,7 @@ FIXED_PATHS = (
     "/es/mapa/donde/?lat=-16.5&lon=-68.13",
     "/es/no-existe/",
 )
-SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/media/", "/static/")
+SKIPPED_PREFIXES = ("/admin/", "/documents/", "/media/", "/static/")
 MAX_URLS = 5000
 PROGRESS_EVERY = 50
 MAX_LISTED = 30  # failing URLs printed in the summary

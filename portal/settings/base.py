@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -298,3 +300,26 @@ LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", False)
 # and no check for new Wagtail releases (the operator upgrades with pinned requirements).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Log-ins that resist guessing (django-axes): after AXES_FAILURE_LIMIT failed log-ins for one
+# account, or from one address, that account or address is locked out for AXES_COOLOFF_TIME
+# hours, on every log-in form (Wagtail's admin is the only one). The address is the client's
+# behind TRUSTED_PROXY_COUNT proxies (home.clients), as for the public forms' rate limit. A
+# successful log-in does not clear an address's failures; administrators unlock with
+# ``manage.py axes_reset_username <name>`` / ``axes_reset_ip <address>``.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "home.clients.client_ip"
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_VERBOSE = False
+
+# A mail server that does not answer must not hold a worker (password-reset mail, team e-mails).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# The admin's password-reset e-mail is sent by the task queue (teams.accounts).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "teams.accounts.QueuedPasswordResetForm"  # noqa: S105 - a class path

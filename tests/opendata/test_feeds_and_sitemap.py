@@ -363,5 +363,4 @@ def test_robots_txt_allows_the_site_but_not_the_admin_and_names_the_sitemap(clie
     assert "User-agent: *" in lines
     assert "Allow: /" in lines
     assert "Disallow: /admin/" in lines
-    assert "Disallow: /django-admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines

@@ -18,6 +18,7 @@ from django.test import RequestFactory, override_settings
 
 import pytest
 
+from home.clients import client_ip
 from participation import abuse
 from tests import factories
 from tests.clients import BrowserFormClient
@@ -74,7 +75,7 @@ def post_from(address, **meta):
 def test_the_forwarded_header_is_ignored_without_trusted_proxies(settings):
     settings.TRUSTED_PROXY_COUNT = 0
     request = post_from("203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
-    assert abuse.client_ip(request) == "203.0.113.7"
+    assert client_ip(request) == "203.0.113.7"
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_the_forwarded_header_is_ignored_without_trusted_proxies(settings):
 def test_behind_trusted_proxies_the_nth_address_from_the_right_is_the_client(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
     request = post_from("203.0.113.7", HTTP_X_FORWARDED_FOR=forwarded)
-    assert abuse.client_ip(request) == expected
+    assert client_ip(request) == expected
 
 
 # --- The rate limiter -----------------------------------------------------------------------
