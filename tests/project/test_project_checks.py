@@ -22,42 +22,27 @@ def test_system_checks_pass():
     call_command("check", fail_level="WARNING")
 
 
-def test_deploy_checks_are_clean_with_production_settings():
+def deploy_check(*options, **environment):
+    """``manage.py check --deploy`` under the production settings, as a separate process."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "SECRET_KEY": "a-long-random-production-like-secret-key-for-the-deploy-check-0123456789",
         "ALLOWED_HOSTS": "mibarrio.example.org",
-        "TRUSTED_PROXY_COUNT": "1",
+        **environment,
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = [sys.executable, "manage.py", "check", "--deploy", *options]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def test_deploy_checks_are_clean_with_production_settings():
+    result = deploy_check("--fail-level", "WARNING", TRUSTED_PROXY_COUNT="1")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_the_deploy_check_warns_when_a_proxy_is_in_front_but_not_counted():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "SECRET_KEY": "a-long-random-production-like-secret-key-for-the-deploy-check-0123456789",
-        "ALLOWED_HOSTS": "mibarrio.example.org",
-        "TRUSTED_PROXY_COUNT": "0",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = deploy_check(TRUSTED_PROXY_COUNT="0")
     assert "participation.W001" in result.stdout + result.stderr
     assert "TRUSTED_PROXY_COUNT" in result.stdout + result.stderr
 
