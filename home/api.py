@@ -3,7 +3,8 @@ checked before they reach the database.
 
 Wagtail's endpoints answered 500 to an ``offset`` past what the database's integers hold, to a
 ``search_operator`` other than ``and``/``or`` and to a ``search`` without a single letter or digit
-(the search backend builds no query from it); here each is a 400 with a message, like every other
+(the search backend builds no query from it), and PostgreSQL to a NUL character in ``locale``
+or ``html_path``; here each is a 400 with a message, like every other
 bad parameter. A ``search`` is reduced to its words, as the portal's search page does: quotes and
 symbols are query syntax to SQLite's full-text search, which answered 500 to ``"><``.
 """
@@ -25,6 +26,11 @@ WORD = re.compile(r"\w+")
 
 class CheckedParametersMixin:
     """Refuse, as a 400, the parameters Wagtail would pass on to the database unchecked."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            raise BadRequestError("parameters cannot hold a NUL character")
 
     def listing_view(self, request):
         offset = request.GET.get("offset", "")

@@ -333,7 +333,7 @@ def matching_categories(query, locale):
 
 def category_named(code, locale):
     """The category with ``code``, in the reader's language if translated, else in Spanish; or None."""
-    if not code or len(code) > 40:
+    if not code or len(code) > 40 or "\x00" in code:  # PostgreSQL refuses NUL in text
         return None
     candidates = {c.locale_id: c for c in WorkCategory.objects.filter(code=code)}
     return candidates.get(locale.pk) or candidates.get(source_locale().pk) or next(iter(candidates.values()), None)
