@@ -7,7 +7,7 @@ tree and never needs its page classes.
 
 from django.db.models import Q, QuerySet
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from teams.models import AreaTeam
 
@@ -40,3 +40,22 @@ def team_for_page(page) -> AreaTeam | None:
     """The team of the submunicipality that contains ``page`` (None outside any area)."""
     keys = Page.objects.ancestor_of(page, inclusive=True).values("translation_key")
     return AreaTeam.objects.filter(translation_key__in=keys).first()
+
+
+def translations_waiting_for(user, limit: int = 20) -> list:
+    """Translations in ``user``'s areas that a reviewer has yet to publish, newest change first.
+
+    A page in another language than the default one, not an alias, with changes not yet published:
+    a translator's work (from wagtail-localize, or from Wagtail's own editor) waiting for the
+    area's reviewers, who publish it. Superusers see every area's; anyone else, only the areas
+    whose Reviewers group they are in.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    pages = Page.objects.exclude(locale=Locale.get_default()).filter(
+        alias_of__isnull=True, has_unpublished_changes=True
+    )
+    if not user.is_superuser:
+        reviewed = AreaTeam.objects.filter(reviewers__in=user.groups.all()).values("translation_key")
+        pages = pages.filter(subtree_filter(Page.objects.filter(translation_key__in=reviewed)))
+    return list(pages.select_related("locale").order_by("-latest_revision_created_at", "-pk")[:limit])
