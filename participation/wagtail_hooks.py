@@ -10,9 +10,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
+from home.panels import DashboardPanel
 from participation.access import forms_in_users_areas, may_see_submissions
 from participation.models import ConsultationPage, FeedbackFormPage
 from participation.tasks import failed_notifications
@@ -53,18 +53,12 @@ def record_submission_button(page, user, next_url=None):
     ]
 
 
-class FailedNotificationsPanel(Component):
+class FailedNotificationsPanel(DashboardPanel):
     """On an administrator's dashboard: the team e-mails that could not be sent in a day of trying."""
 
-    name = "failed_notifications"
+    name = "failed-notifications"
     template_name = "participation/admin/failed_notifications_panel.html"
     order = 50
-
-    def __init__(self, failed):
-        self.failed = failed
-
-    def get_context_data(self, parent_context=None):
-        return {"failed": self.failed}
 
 
 @hooks.register("construct_homepage_panels")

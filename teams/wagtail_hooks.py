@@ -1,23 +1,17 @@
 """What an area's reviewers find on their dashboard: the translations waiting for them."""
 
 from wagtail import hooks
-from wagtail.admin.ui.components import Component
 
+from home.panels import DashboardPanel
 from teams.areas import translations_waiting_for
 
 
-class TranslationsWaitingPanel(Component):
+class TranslationsWaitingPanel(DashboardPanel):
     """The translations in the reviewer's areas (every area for administrators) not yet published."""
 
-    name = "translations_waiting"
+    name = "translations-waiting"
     template_name = "teams/admin/translations_waiting_panel.html"
     order = 40
-
-    def __init__(self, pages):
-        self.pages = pages
-
-    def get_context_data(self, parent_context=None):
-        return {"pages": self.pages}
 
 
 @hooks.register("construct_homepage_panels")
