@@ -5,6 +5,9 @@ The workaround URLs are registered with ``order=-1`` so that they come before wa
 own admin URLs (order 0) and answer on the same paths; see each workaround's docstring.
 """
 
+from django.conf import settings
+from django.utils import translation
+
 from wagtail import hooks
 from wagtail.wagtail_hooks import check_view_restrictions
 
@@ -25,12 +28,13 @@ def behind_the_originals_restrictions(serve):
     (``Page.get_view_restrictions``), but not those of a translation's original: a Spanish
     section made private after its English translation existed would stay readable under
     ``/en/``. Here a translation first passes Wagtail's own check on its original (the same
-    password form or log-in), then the usual checks on itself. One query more per page (the
-    original), none for Spanish pages and aliases.
+    password form or log-in), then the usual checks on itself. One query more per translated
+    page (the original), none for aliases nor for Spanish pages: under the Spanish prefix Wagtail
+    routes only through the Spanish tree, so the page is its own original.
     """
 
     def serve_as_translation(page, request, serve_args, serve_kwargs):
-        if page.alias_of_id is not None:
+        if page.alias_of_id is not None or translation.get_language() == settings.LANGUAGE_CODE:
             return serve(page, request, serve_args, serve_kwargs)
         original = source_page(page)
         if original is None or original.pk == page.pk:

@@ -267,7 +267,8 @@ DEMO_PUBLISHED_PASSWORD = False
 # Content-Security-Policy (django-csp, ``home.middleware``). Public pages: everything from the
 # portal itself, map tiles from MAP_TILE_URL's host, no inline script. The admin: the same, plus
 # the inline scripts of Wagtail's widgets.
-_TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL)) if urlsplit(MAP_TILE_URL).netloc else ""
+_TILES = urlsplit(MAP_TILE_URL)
+_TILE_ORIGIN = f"{_TILES.scheme}://{_TILES.netloc}" if _TILES.netloc else ""
 _PUBLIC_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF],

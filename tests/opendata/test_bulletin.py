@@ -230,11 +230,10 @@ def test_the_aymara_bulletin_links_to_the_aymara_consultation(client):
     assert in_language(plaza, "ay").url.startswith("/ay/")
 
 
-# Serving a routable page (site, route, page, the default locale: is it a translation served behind
-# its original's restrictions?) plus the bulletin's own: works and their count, the submunicipality,
-# the budget (default locale, home, restrictions, areas, totals), the latest news and the open
-# consultation (restrictions, the consultation, its hearings).
-BULLETIN_QUERIES = 24
+# Serving a routable page (site, route, page) plus the bulletin's own: works and their count,
+# the submunicipality, the budget (default locale, home, restrictions, areas, totals), the latest news
+# and the open consultation (restrictions, the consultation, its hearings).
+BULLETIN_QUERIES = 23
 
 
 def count_queries(client, url):

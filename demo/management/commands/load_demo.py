@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from django_tasks import default_task_backend
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
 from demo import city as demo
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             report = demo.load_demo(log=log, random_passwords=random_passwords)
         except LookupError as error:
             raise CommandError(str(error)) from error
-        if not isinstance(default_task_backend, ImmediateBackend):
+        if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend):
             # The search index is updated by background tasks, which only a worker runs: build it
             # now so that search finds the demo at once (the queued tasks then change nothing).
             self.stdout.write("Building the search index (the task queue is not run in this process)…")
