@@ -85,6 +85,37 @@ def create_missing_aliases(sender, instance, alias=False, **kwargs):
     if alias:
         return
     transaction.on_commit(partial(_ensure_aliases_of, instance.pk), robust=True)
+    transaction.on_commit(partial(refresh_waiting_translations, instance.pk), robust=True)
+
+
+def refresh_waiting_translations(page_id):
+    """Give the translations of a Spanish page that wait for review its newly published text.
+
+    A translation no one has published yet shows the Spanish original on the public site
+    (``languages.sources.waiting_for_review``), as the alias it replaced did; Wagtail updates
+    only aliases when their original is published, so this does the same for those, with
+    wagtail-localize's own alias synchronisation. Their drafts (revisions, translated strings)
+    are untouched, and they keep "unpublished changes" and their draft title.
+    """
+    from wagtail.models import Locale, Page
+    from wagtail_localize.views.convert import sync_alias
+
+    from languages.sources import waiting_for_review  # models: not importable when this module loads
+
+    source = Page.objects.filter(pk=page_id, locale=Locale.get_default(), live=True).first()
+    if source is None:
+        return
+    for page in Page.objects.filter(
+        translation_key=source.translation_key, alias_of__isnull=True, live=True, live_revision__isnull=True
+    ).exclude(pk=source.pk):
+        if not waiting_for_review(page):
+            continue
+        draft_title = page.draft_title
+        sync_alias(source, page.specific, revision=source.live_revision)
+        # sync_alias copies the original's live revision, which is not this page's own.
+        Page.objects.filter(pk=page.pk).update(
+            has_unpublished_changes=True, draft_title=draft_title, live_revision=None
+        )
 
 
 def synchronize_all_locales():

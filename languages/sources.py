@@ -15,6 +15,30 @@ def source_page(page: Page, default: Locale | None = None) -> Page | None:
     return page.get_translation_or_none(default)
 
 
+def waiting_for_review(page: Page) -> bool:
+    """Whether ``page`` is a translation that no one has published yet.
+
+    "Translate this page" turns the Spanish stand-in (an alias) into a translation whose draft
+    lives in its revisions and translated strings, while its live row keeps the Spanish original
+    (``languages.localize_workarounds.draft_translations``). Until someone allowed to publish
+    publishes it (which sets ``live_revision``), the page still shows the original: with the
+    "not translated yet" notice, marked with the original's language, kept in step with it
+    (``languages.aliases``), and it is not counted as translated.
+    """
+    return (
+        page.alias_of_id is None
+        and page.live
+        and page.live_revision_id is None
+        and page.locale_id != Locale.get_default().pk
+    )
+
+
+def shows_original(page: Page) -> bool:
+    """Whether ``page``, under its language's prefix, shows another language's text: an alias, or a
+    translation waiting for review."""
+    return page.alias_of_id is not None or waiting_for_review(page)
+
+
 def translations_in(model, translation_keys, locale: Locale, fields: tuple[str, ...] = ()) -> dict:
     """The objects of ``model`` with these translation keys in ``locale``, by key: one query.
 

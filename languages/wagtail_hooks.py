@@ -11,13 +11,21 @@ from django.utils import translation
 from wagtail import hooks
 from wagtail.wagtail_hooks import check_view_restrictions
 
-from languages.localize_workarounds import po_upload, sync_publish
+from languages.localize_workarounds import convert_to_alias, draft_translations, po_upload, sync_publish
 from languages.sources import source_page
 
 
 @hooks.register("register_admin_urls", order=-1)
 def register_localize_workaround_urls():
-    return [*po_upload.urlpatterns, *sync_publish.urlpatterns]
+    return [
+        *po_upload.urlpatterns,
+        *sync_publish.urlpatterns,
+        *draft_translations.urlpatterns,
+        *convert_to_alias.urlpatterns,
+    ]
+
+
+hooks.register("construct_page_action_menu", convert_to_alias.hide_convert_to_alias)
 
 
 @hooks.register("on_serve_page")

@@ -4,6 +4,9 @@ Their lists search the names as typed so far (the models' autocomplete field), n
 modelsearch's SQLite backend fails on a search of named fields.
 """
 
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -13,7 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from languages.sources import in_locale
 from works.filters import filter_works
-from works.models import Contractor, WorkCategory, published_works
+from works.models import Contractor, PublicWorkPage, WorkCategory, published_works
 
 
 class WorkCategoryViewSet(SnippetViewSet):
@@ -49,3 +52,27 @@ def add_works(page, request, context):
         work.display_category = category
     context["works"] = works
     context["works_filter"] = filter_works(request, works)
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_works(request, page):
+    """A copy of a work would repeat its project code, which is unique in each language: say so.
+
+    Copying a neighbourhood with its subpages would copy its works too. The editor is sent back
+    with the reason, nothing is copied; a new work is added with "Add child page".
+    """
+    if request.method != "POST":
+        return None
+    copies_works = isinstance(page.specific_deferred, PublicWorkPage) or (
+        request.POST.get("copy_subpages") and page.get_descendants().type(PublicWorkPage).exists()
+    )
+    if not copies_works:
+        return None
+    messages.error(
+        request,
+        gettext(
+            "A public work cannot be copied: its project code would repeat, and each work has its own. "
+            "Add a new work to the neighbourhood instead."
+        ),
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

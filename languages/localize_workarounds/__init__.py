@@ -8,4 +8,7 @@ Each module says what goes wrong upstream, links the upstream report, and export
   empty one) is a server error instead of a message.
 - ``sync_publish``: "Sync translated pages" → "Publish immediately" publishes without checking
   the publish permission.
+- ``draft_translations``: "Translate this page" publishes (or overwrites the live page with)
+  unreviewed text.
+- ``convert_to_alias``: "Convert to alias" changes the live page for anyone who may edit it.
 """

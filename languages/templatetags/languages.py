@@ -26,6 +26,8 @@ from django.utils.translation import get_language_info
 
 from wagtail.models import Page
 
+from languages.sources import waiting_for_review
+
 register = template.Library()
 
 
@@ -60,7 +62,8 @@ def _home_url(code):
 def _page_urls(page, request):
     """{language code: URL} of the live versions of ``page`` (one query), and the code of the
     original when ``page`` stands in for another language's page: an alias of a page in
-    another locale, or a page served under another language's prefix."""
+    another locale, a translation waiting for review (its live text is the Spanish original's),
+    or a page served under another language's prefix."""
     urls, codes = {}, {}
     for version in page.get_translations(inclusive=True).select_related("locale"):
         codes[version.pk] = version.locale.language_code
@@ -72,6 +75,8 @@ def _page_urls(page, request):
         if url:
             urls.setdefault(codes[version.pk], url)
     original_code = codes.get(page.alias_of_id)
+    if original_code is None and not getattr(request, "is_preview", False) and waiting_for_review(page):
+        original_code = settings.LANGUAGE_CODE  # its live text is still the Spanish original's
     if original_code is None and codes.get(page.pk) != translation.get_language():
         original_code = codes.get(page.pk)
     return urls, original_code

@@ -177,6 +177,10 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# "Translate this page" saves a draft and never publishes, whoever presses it: a translation goes
+# live only through the translation editor's "Publish", which checks the publish permission
+# (languages.localize_workarounds.draft_translations).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/La_Paz"
 USE_I18N = True

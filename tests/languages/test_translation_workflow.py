@@ -37,7 +37,6 @@ import pytest
 from home.models import HomePage
 from neighborhoods.models import NeighborhoodPage, NewsPage, SubmunicipalityPage
 from teams.governance import TRANSLATORS_GROUP, ensure_translators_group
-from teams.models import AreaTeam
 from tests import factories
 from tests.teams.test_governance import form_for_existing
 from works.models import (
@@ -93,44 +92,6 @@ FACTS = {
 # --- People, places and helpers -------------------------------------------------------------
 
 
-@pytest.fixture
-def aymara():
-    return Locale.objects.get(language_code="ay")
-
-
-@pytest.fixture
-def area():
-    page = factories.submunicipality(title="Subalcaldía Centro")
-    neighborhood = factories.neighborhood(page, title="Sopocachi", boundary=factories.SQUARE, population=1000)
-    work = factories.work(neighborhood, title="Pavimentado de la calle Ecuador")
-    return {
-        "page": page,
-        "neighborhood": neighborhood,
-        "work": work,
-        "team": AreaTeam.objects.get(translation_key=page.translation_key),
-    }
-
-
-@pytest.fixture
-def translators():
-    return ensure_translators_group()
-
-
-@pytest.fixture
-def translator(translators):
-    return factories.user("traductora", translators)
-
-
-@pytest.fixture
-def reviewer(area):
-    return factories.user("revisora", area["team"].reviewers)
-
-
-@pytest.fixture
-def admin_user():
-    return factories.user("admin", superuser=True)
-
-
 def fresh(page):
     return Page.objects.get(pk=page.pk).specific
 
@@ -154,19 +115,10 @@ def translate_strings(translation, strings):
         )
 
 
-@pytest.fixture
-def submit_page_for_translation(django_capture_on_commit_callbacks):
-    """POST "Translate this page" into one language; its copy is published on commit, as in the admin."""
-
-    def submit(client, page, locale):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("wagtail_localize:submit_page_translation", args=[page.pk]), {"locales": [locale.pk]}
-            )
-        assert response.status_code == 302, response.content[:2000]
-        return Translation.objects.get(source__object_id=page.translation_key, target_locale=locale)
-
-    return submit
+def publish_in_code(translation, capture):
+    """Publish ``translation`` as a reviewer's "Publish" in the editor would (no HTTP)."""
+    with capture(execute=True):
+        translation.save_target(publish=True)
 
 
 def edit_url(instance):
@@ -463,7 +415,7 @@ def test_a_stopped_translation_goes_through_the_areas_review_workflow(
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
     assert state.workflow == area["team"].workflow
     assert list(state.current_task_state.task.specific.groups.all()) == [area["team"].reviewers]
-    assert fresh(aymara_work).title == work.title  # nothing public before the reviewers approve
+    assert not fresh(aymara_work).live  # nothing public before the reviewers approve
 
 
 # --- PO files over HTTP ---------------------------------------------------------------------
@@ -649,12 +601,13 @@ def test_a_reviewer_still_uploads_a_po_file_through_the_workaround(
 # wagtail-localize's translations report paginates an unordered queryset (upstream, harmless here).
 @pytest.mark.filterwarnings("ignore::django.core.paginator.UnorderedObjectListWarning")
 def test_a_changed_source_shows_the_translation_out_of_date_and_keeps_what_was_translated(
-    client, submit_page_for_translation, area, aymara, translator
+    client, submit_page_for_translation, area, aymara, translator, django_capture_on_commit_callbacks
 ):
     work = area["work"]
     client.force_login(translator)
     translation = submit_page_for_translation(client, work, aymara)
     translate_strings(translation, {"title": "Ecuador thakhi lurawi", "summary": "Thakhi lurawi qillqata"})
+    publish_in_code(translation, django_capture_on_commit_callbacks)
     title_translation = StringTranslation.objects.get(locale=aymara, context__path="title")
     _total, translated_before = translation.get_progress()
 
@@ -708,6 +661,7 @@ def test_a_translator_cannot_publish_through_sync_translated_pages(
     work = area["work"]
     client.force_login(translator)
     translation = submit_page_for_translation(client, work, aymara)
+    publish_in_code(translation, django_capture_on_commit_callbacks)  # a reviewed, published translation
     translate_strings(translation, {"title": "Sin revisar"})
     aymara_work = work.get_translation(aymara)
     revisions_before = aymara_work.revisions.count()
