@@ -105,9 +105,8 @@ def refresh_waiting_translations(page_id):
     source = Page.objects.filter(pk=page_id, locale=Locale.get_default(), live=True).first()
     if source is None:
         return
-    for page in Page.objects.filter(
-        translation_key=source.translation_key, alias_of__isnull=True, live=True, live_revision__isnull=True
-    ).exclude(pk=source.pk):
+    translations = Page.objects.filter(translation_key=source.translation_key, alias_of__isnull=True, live=True)
+    for page in translations.exclude(pk=source.pk).select_related("live_revision"):
         if not waiting_for_review(page):
             continue
         draft_title = page.draft_title

@@ -4,6 +4,9 @@ Spanish is the source of every translation: figures, submissions and budgets han
 Spanish page, and a translated snippet is looked up by its ``translation_key``.
 """
 
+from django.db.models import CharField, F, Q
+from django.db.models.functions import Cast
+
 from wagtail.models import Locale, Page
 
 
@@ -21,16 +24,31 @@ def waiting_for_review(page: Page) -> bool:
     "Translate this page" turns the Spanish stand-in (an alias) into a translation whose draft
     lives in its revisions and translated strings, while its live row keeps the Spanish original
     (``languages.localize_workarounds.draft_translations``). Until someone allowed to publish
-    publishes it (which sets ``live_revision``), the page still shows the original: with the
+    publishes it (which sets ``live_revision`` to one of its own revisions), the page still shows the original: with the
     "not translated yet" notice, marked with the original's language, kept in step with it
     (``languages.aliases``), and it is not counted as translated.
     """
     return (
         page.alias_of_id is None
         and page.live
-        and page.live_revision_id is None
+        and not has_own_live_revision(page)
         and page.locale_id != Locale.get_default().pk
     )
+
+
+def has_own_live_revision(page: Page) -> bool:
+    """Whether the live text of ``page`` was published from one of its own revisions.
+
+    An alias carries its original's ``live_revision`` over when wagtail-localize turns it into a
+    translation, so a set ``live_revision`` alone does not say the translation was published.
+    Reads ``page.live_revision`` (a query, unless it was selected with the page).
+    """
+    return page.live_revision_id is not None and page.live_revision.object_id == str(page.pk)
+
+
+def published_translations_q():
+    """Pages (of a queryset) whose live text was published from their own revision: a filter."""
+    return Q(live=True, live_revision__object_id=Cast(F("pk"), CharField()))
 
 
 def shows_original(page: Page) -> bool:

@@ -7,9 +7,11 @@ language:
   non-fuzzy ``msgstr``, over all its entries. An empty entry shows in Spanish (Django falls back
   to the default language's catalog). The English catalog repeats its English source strings,
   and the Spanish one must be complete: both should read 100 %.
-- **pages**: live pages of the Spanish source tree that have a live *translation* in the
+- **pages**: live pages of the Spanish source tree that have a *published* translation in the
   language, over all live pages of the Spanish tree. An alias (a page that only mirrors the
-  Spanish page, ``alias_of`` set) is not a translation. Spanish is the source: always 100 %.
+  Spanish page, ``alias_of`` set) is not a translation, nor is one *waiting* for review (started,
+  not yet published by someone allowed to: ``languages.sources.waiting_for_review``, or a draft
+  never published); those are counted apart. Spanish is the source: always 100 %.
 """
 
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ class PageStatus:
     translated: int
     total: int
     missing: list = field(default_factory=list)  # (title, Spanish URL), in tree order
+    waiting: list = field(default_factory=list)  # (title, Spanish URL) of those waiting for review
 
     @property
     def share(self):
@@ -85,20 +88,26 @@ def _source_pages():
 def page_status(language_code, source_pages=None):
     from wagtail.models import Locale, Page
 
+    from languages.sources import published_translations_q  # models: not importable when this module loads
+
     source = list(source_pages if source_pages is not None else _source_pages())
     if language_code == settings.LANGUAGE_CODE:
         return PageStatus(translated=len(source), total=len(source))
-    translated_keys = set(
-        Page.objects.live()
-        .filter(
-            locale__in=Locale.objects.filter(language_code=language_code),
-            alias_of__isnull=True,
-            translation_key__in=[page.translation_key for page in source],
-        )
-        .values_list("translation_key", flat=True)
+    translations = Page.objects.filter(
+        locale__in=Locale.objects.filter(language_code=language_code),
+        alias_of__isnull=True,
+        translation_key__in=[page.translation_key for page in source],
     )
-    missing = [(page.title, page.get_url()) for page in source if page.translation_key not in translated_keys]
-    return PageStatus(translated=len(source) - len(missing), total=len(source), missing=missing)
+    published_keys = set(translations.filter(published_translations_q()).values_list("translation_key", flat=True))
+    started_keys = set(translations.values_list("translation_key", flat=True))
+    missing = [(page.title, page.get_url()) for page in source if page.translation_key not in started_keys]
+    waiting = [
+        (page.title, page.get_url())
+        for page in source
+        if page.translation_key in started_keys and page.translation_key not in published_keys
+    ]
+    translated = len(source) - len(missing) - len(waiting)
+    return PageStatus(translated=translated, total=len(source), missing=missing, waiting=waiting)
 
 
 def collect(languages=None):
@@ -129,9 +138,10 @@ def render(statuses, show_missing=True, limit=15):
     out = [
         "Translation status of Mi Barrio",
         "  interface: translated strings of locale/<language>/LC_MESSAGES/django.po (empty ones show in Spanish)",
-        "  pages:     live pages of the Spanish tree with a live translation (aliases do not count)",
+        "  pages:     live pages of the Spanish tree with a published translation (aliases do not count)",
+        "  waiting:   translations started and not yet published by a reviewer",
         "",
-        f"  {'language':<24}{'interface':>22}{'pages':>22}",
+        f"  {'language':<24}{'interface':>22}{'pages':>22}{'waiting':>10}",
     ]
     for status in statuses:
         interface, pages = status.interface, status.pages
@@ -147,13 +157,13 @@ def render(statuses, show_missing=True, limit=15):
             note = "  (interface source language)"
         out.append(
             f"  {status.code + '  ' + status.name:<24}{interface_cell:>22}"
-            f"{f'{pages.translated}/{pages.total} {percent(pages.share)}':>22}{note}"
+            f"{f'{pages.translated}/{pages.total} {percent(pages.share)}':>22}{len(pages.waiting):>10}{note}"
         )
     if not show_missing:
         return "\n".join(out)
     for status in statuses:
         interface, pages = status.interface, status.pages
-        if not interface.missing and not pages.missing and interface.catalog:
+        if not interface.missing and not pages.missing and not pages.waiting and interface.catalog:
             continue
         out += ["", f"{status.code} — {status.name}"]
         if interface.catalog is None:
@@ -161,6 +171,12 @@ def render(statuses, show_missing=True, limit=15):
         elif interface.missing:
             out.append(f"  Interface strings not translated ({len(interface.missing)}; readers see them in Spanish):")
             out += [f"    - {_one_line(msgid)}" for msgid in _limited(interface.missing, limit)]
+        if pages.waiting:
+            out.append(
+                f"  Translations waiting for review ({len(pages.waiting)}; readers see the Spanish page until published):"
+            )
+            lines = [f"{title}  {url or '(no URL)'}" for title, url in pages.waiting]
+            out += [f"    - {line}" for line in _limited(lines, limit)]
         if pages.missing:
             out.append(f"  Pages not translated ({len(pages.missing)}; readers see the Spanish page):")
             lines = [f"{title}  {url or '(no URL)'}" for title, url in pages.missing]

@@ -15,6 +15,7 @@ original, so the page can say so and mark its content with the original's langua
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
@@ -65,9 +66,11 @@ def _page_urls(page, request):
     another locale, a translation waiting for review (its live text is the Spanish original's),
     or a page served under another language's prefix."""
     urls, codes = {}, {}
-    for version in page.get_translations(inclusive=True).select_related("locale"):
+    waiting = False
+    for version in page.get_translations(inclusive=True).select_related("locale", "live_revision"):
         codes[version.pk] = version.locale.language_code
         if version.pk == page.pk:
+            waiting = not getattr(request, "is_preview", False) and waiting_for_review(version)
             version = page  # the instance being rendered (it may be a preview)
         elif not version.live:
             continue
@@ -75,7 +78,7 @@ def _page_urls(page, request):
         if url:
             urls.setdefault(codes[version.pk], url)
     original_code = codes.get(page.alias_of_id)
-    if original_code is None and not getattr(request, "is_preview", False) and waiting_for_review(page):
+    if original_code is None and waiting:
         original_code = settings.LANGUAGE_CODE  # its live text is still the Spanish original's
     if original_code is None and codes.get(page.pk) != translation.get_language():
         original_code = codes.get(page.pk)
@@ -122,11 +125,45 @@ def language_switcher(languages):
     return {"languages": languages}
 
 
+@lru_cache(maxsize=1)
+def _default_language_texts():
+    """Every interface text of the default language's catalog (what Django shows when another lacks one)."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation(settings.LANGUAGE_CODE)._catalog
+    return frozenset(text for _msgid, text in catalog.items() if isinstance(text, str))
+
+
+def written_in(msgid):
+    """The language ``gettext(msgid)`` is really written in: the reader's, or the default one's
+    when the reader's catalog lacks the entry and Django falls back to it."""
+    current = translation.get_language()
+    if current == settings.LANGUAGE_CODE:
+        return current
+    shown = translation.gettext(msgid)
+    with translation.override(settings.LANGUAGE_CODE):
+        default = translation.gettext(msgid)
+    return settings.LANGUAGE_CODE if shown == default else current
+
+
+@register.filter
+def in_its_language(text):
+    """Interface text (``{{ _("Search")|in_its_language }}``), marked ``lang="es"`` when the
+    reader's catalog lacks it and it is shown in Spanish, so that a screen reader reads it as such."""
+    if translation.get_language() == settings.LANGUAGE_CODE or str(text) not in _default_language_texts():
+        return text
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
+
+
+NOTICE = "This page has not been translated into %(language)s yet: it is shown in its original language."
+
+
 @register.inclusion_tag("components/untranslated_notice.html")
 def untranslated_notice(languages):
     """Tell the reader this page is not translated into their language yet, and link the original."""
     current = translation.get_language()
     return {
+        "notice_language": written_in(NOTICE),
         "original": languages.original,
         # The language's own name, marked as a word of that language inside the sentence.
         "current_name": format_html('<span lang="{}">{}</span>', current, language_name(current)),

@@ -326,3 +326,22 @@ def test_a_missing_public_page_without_prefix_still_goes_to_the_spanish_site(cli
     response = client.get("/no-existe/")
     assert response.status_code == 302
     assert response["Location"] == "/es/no-existe/"
+
+
+def test_interface_text_a_catalog_lacks_is_marked_as_the_spanish_it_is_shown_in(client):
+    """Aymara's catalog is still empty: its readers see the header and notice in Spanish, marked so."""
+    work, _english = work_in_five_languages()
+    with translation.override("es"):
+        skip, search = translation.gettext("Skip to main content"), translation.gettext("Search")
+
+    aymara = get_html(client, in_language(work, "ay").url)
+    english = get_html(client, in_language(work.get_parent(), "en").url)
+
+    assert '<html lang="ay">' in aymara
+    assert f'<span lang="es">{skip}</span>' in aymara
+    assert f'<button type="submit"><span lang="es">{search}</span></button>' in aymara
+    assert re.search(r'<aside class="untranslated-notice" role="note" lang="es">', aymara)
+    # English has these strings: nothing is marked.
+    assert '<a class="skip-link" href="#main">Skip to main content</a>' in english
+    assert re.search(r'<aside class="untranslated-notice" role="note" lang="en">', english)
+    assert '<span lang="es">' not in english.split('<main id="main"')[0]

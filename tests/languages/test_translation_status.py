@@ -108,3 +108,17 @@ def test_unknown_language_is_refused():
 def test_percentages_never_round_up_to_complete():
     assert translation_status.percent(999 / 1000).strip() == "99.9 %"
     assert translation_status.percent(1).strip() == "100.0 %"
+
+
+def test_a_translation_waiting_for_review_is_told_apart_from_a_published_one(tree):
+    """Started (a draft, not published by a reviewer): counted and listed as waiting, not translated."""
+    quechua = Locale.objects.get(language_code="qu")
+    source, _created = TranslationSource.get_or_create_from_instance(tree)
+    source.create_or_update_translation(quechua, publish=False, fallback=True, copy_parent_pages=True)
+
+    output = run("--language", "qu")
+    row = next(line for line in output.splitlines() if line.startswith("  qu  "))
+    assert re.search(r"0/4\s+0\.0 %\s+1\b", row), row
+    waiting = output.split("Translations waiting for review (1;", 1)[1].split("Pages not translated", 1)[0]
+    assert f"Mejoramiento de la plaza  {tree.get_url()}" in waiting
+    assert "Mejoramiento de la plaza" not in output.split("Pages not translated", 1)[1]
